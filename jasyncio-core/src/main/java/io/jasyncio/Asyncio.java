@@ -1,0 +1,572 @@
+package io.jasyncio;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+
+/**
+ * The names asyncio users import: {@code import static io.jasyncio.Asyncio.*;}
+ *
+ * <pre>{@code
+ * public static void main(String[] args) {
+ *     Asyncio.run(() -> {
+ *         Task<String> a = createTask(() -> { sleep(1.0); return "a"; });
+ *         Task<String> b = createTask(() -> { sleep(1.0); return "b"; });
+ *         System.out.println(a.await() + b.await());   // after ~1 s, not 2
+ *         return null;
+ *     });
+ * }
+ * }</pre>
+ *
+ * <p>Every method that suspends ("Suspends" in its comment) must be called from inside a task;
+ * elsewhere it throws {@link IllegalStateException} at once, never blocks. Each says what a
+ * cancellation at that point keeps or loses.
+ */
+public final class Asyncio {
+    private Asyncio() {}
+
+    // ================================================================ running
+
+    /**
+     * Runs {@code main} on a new event loop and returns its result: asyncio's {@code run()}.
+     * Afterwards every task still pending is cancelled and awaited, the default executor is shut
+     * down and the loop is closed. Ctrl-C cancels {@code main} so its {@code finally} blocks run.
+     * @throws IllegalStateException when called from code running on an event loop
+     */
+    public static <T> T run(Coroutine<T> main) {
+        return run(main, LoopOptions.defaults());
+    }
+
+    /** {@link #run(Coroutine)} with a loop set up by {@code options}. */
+    public static <T> T run(Coroutine<T> main, LoopOptions options) {
+        Objects.requireNonNull(main, "main");
+        if (EventLoop.runningOrNull() != null) {
+            throw new IllegalStateException("Asyncio.run() cannot be called from a running event loop:"
+                    + " inside a coroutine call the coroutine directly, or use createTask()");
+        }
+        try (Runner runner = new Runner(options)) {
+            return runner.run(main);
+        }
+    }
+
+    /** The loop running the current code: asyncio's {@code get_running_loop()}. */
+    public static EventLoop getRunningLoop() {
+        EventLoop loop = EventLoop.runningOrNull();
+        if (loop == null) {
+            throw new IllegalStateException("no running event loop: call this from code started by Asyncio.run()");
+        }
+        return loop;
+    }
+
+    /** The task running the current code, or null in a plain callback. */
+    public static Task<?> currentTask() {
+        return getRunningLoop().currentTask();
+    }
+
+    /** Every unfinished task of the running loop. */
+    public static Set<Task<?>> allTasks() {
+        return new LinkedHashSet<>(getRunningLoop().allTasks());
+    }
+
+    // ================================================================ tasks
+
+    /** Schedules {@code coroutine} concurrently as a task on the running loop. */
+    public static <T> Task<T> createTask(Coroutine<T> coroutine) {
+        return getRunningLoop().createTask(coroutine);
+    }
+
+    /** Schedules {@code coroutine} as a named task on the running loop. */
+    public static <T> Task<T> createTask(String name, Coroutine<T> coroutine) {
+        return getRunningLoop().createTask(name, coroutine);
+    }
+
+    /** Suspends until {@code future} is done: see {@link Future#await()}. */
+    public static <T> T await(Future<T> future) {
+        return future.await();
+    }
+
+    /**
+     * Suspends until {@code stage} completes and returns its value or throws its exception
+     * (unwrapped from {@link CompletionException}): asyncio's {@code wrap_future}. The stage may
+     * complete on any thread.
+     *
+     * <p>Cancellation: cancelling the awaiting task cancels {@code stage.toCompletableFuture()}
+     * (with interruption); the task gets the {@link CancelledError}.
+     */
+    public static <T> T await(CompletionStage<T> stage) {
+        Objects.requireNonNull(stage, "stage");
+        Task<?> task = Task.currentOrThrow("Asyncio.await(CompletionStage)");
+        EventLoop loop = task.loop;
+        CompletableFuture<T> cf = stage.toCompletableFuture();
+        if (cf.isDone() && !cf.isCompletedExceptionally()) {
+            return cf.join();
+        }
+        Future<T> f = loop.createFuture();
+        loop.outsideWorkStarted();
+        cf.whenComplete((value, error) -> {
+            try {
+                loop.callSoonThreadsafe(() -> {
+                    loop.outsideWorkDone();
+                    if (f.done()) {
+                        return;
+                    }
+                    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                    if (cause instanceof CancellationException) {
+                        f.cancel();
+                    } else if (cause != null) {
+                        f.setException(cause);
+                    } else {
+                        f.setResult(value);
+                    }
+                });
+            } catch (IllegalStateException loopClosed) {
+                // nobody awaits any more
+            }
+        });
+        try {
+            return f.await();
+        } finally {
+            if (f.cancelled()) {
+                cf.cancel(true);
+            }
+        }
+    }
+
+    // ================================================================ sleeping
+
+    /**
+     * Suspends the current task for {@code delay} (zero or negative: {@link #yieldNow()}).
+     * Cancellation: the sleep ends at once with {@link CancelledError}; its timer is removed.
+     */
+    public static void sleep(Duration delay) {
+        Objects.requireNonNull(delay, "delay");
+        sleepNanos(EventLoop.saturatedNanos(delay));
+    }
+
+    /** {@link #sleep(Duration)} in seconds, as Python writes it. */
+    public static void sleep(double seconds) {
+        sleepNanos(EventLoop.secondsToNanos(seconds));
+    }
+
+    private static void sleepNanos(long nanos) {
+        Task<?> task = Task.currentOrThrow("sleep()");
+        if (nanos <= 0) {
+            task.yieldToLoop();
+            return;
+        }
+        EventLoop loop = task.loop;
+        Wakeup wakeup = new Wakeup(loop);
+        TimerHandle timer = loop.callAtNanos(loop.nowNanos() + nanos, wakeup);
+        try {
+            task.awaitFuture(wakeup);
+        } finally {
+            timer.cancel();
+        }
+    }
+
+    /** The future of one sleep, completed by its own timer (no extra callback object). */
+    private static final class Wakeup extends Future<Void> implements Runnable {
+        Wakeup(EventLoop loop) {
+            super(loop);
+        }
+
+        @Override
+        public void run() {
+            if (!done()) {
+                finishResult(null);
+            }
+        }
+    }
+
+    /**
+     * Lets every other ready task and callback run once, then continues: asyncio's
+     * {@code sleep(0)}. When nothing else is ready and no timer is due it continues at once.
+     * Cancellation: a pending cancellation is thrown here.
+     */
+    public static void yieldNow() {
+        Task.currentOrThrow("yieldNow()").yieldToLoop();
+    }
+
+    // ================================================================ gather
+
+    /**
+     * Runs the coroutines concurrently, each as a task, and returns their results in the given
+     * order. The first failure is thrown at once while the others keep running (asyncio's
+     * {@code gather}); a cancelled child counts as a failure.
+     * Cancellation: cancelling the caller cancels every child still running.
+     */
+    @SafeVarargs
+    public static <T> List<T> gather(Coroutine<? extends T>... coroutines) {
+        return gather(Asyncio.<T>tasksOf(coroutines));
+    }
+
+    /** {@link #gather(Coroutine...)} over futures or tasks that already exist. */
+    public static <T> List<T> gather(Collection<? extends Future<? extends T>> futures) {
+        List<Outcome<T>> outcomes = gathering(futures, false).await();
+        List<T> values = new ArrayList<>(outcomes.size());
+        for (Outcome<T> o : outcomes) {
+            values.add(o.getOrThrow());
+        }
+        return values;
+    }
+
+    /**
+     * Like {@link #gather(Coroutine...)} but waits for every child and reports each outcome,
+     * value or exception (asyncio's {@code return_exceptions=True}).
+     */
+    @SafeVarargs
+    public static <T> List<Outcome<T>> gatherSettled(Coroutine<? extends T>... coroutines) {
+        return gatherSettled(Asyncio.<T>tasksOf(coroutines));
+    }
+
+    /** {@link #gatherSettled(Coroutine...)} over existing futures or tasks. */
+    public static <T> List<Outcome<T>> gatherSettled(Collection<? extends Future<? extends T>> futures) {
+        return gathering(futures, true).await();
+    }
+
+    private static <T> GatheringFuture<T> gathering(Collection<? extends Future<? extends T>> futures, boolean settled) {
+        Objects.requireNonNull(futures, "futures");
+        EventLoop loop = getRunningLoop();
+        List<Future<? extends T>> children = new ArrayList<>(futures.size());
+        for (Future<? extends T> f : futures) {
+            Objects.requireNonNull(f, "futures contains null");
+            if (f.loop != loop) {
+                throw new IllegalArgumentException("cannot gather " + f + ": it belongs to another event loop");
+            }
+            children.add(f);
+        }
+        return new GatheringFuture<>(loop, children, settled);
+    }
+
+    private static <T> List<Future<? extends T>> tasksOf(Coroutine<? extends T>[] coroutines) {
+        EventLoop loop = getRunningLoop();
+        List<Future<? extends T>> tasks = new ArrayList<>(coroutines.length);
+        for (Coroutine<? extends T> c : coroutines) {
+            Objects.requireNonNull(c, "coroutines contains null");
+            tasks.add(loop.createTask(c));
+        }
+        return tasks;
+    }
+
+    // ================================================================ deadlines
+
+    /**
+     * Opens a {@link Timeout} scope that expires after {@code delay}; null means no deadline (it
+     * can be set later with {@link Timeout#reschedule}).
+     */
+    public static Timeout timeout(Duration delay) {
+        if (delay == null) {
+            return new Timeout(Double.POSITIVE_INFINITY);
+        }
+        EventLoop loop = getRunningLoop();
+        return new Timeout((loop.nowNanos() + Math.max(0, EventLoop.saturatedNanos(delay))) / 1e9);
+    }
+
+    /** Opens a {@link Timeout} scope that expires at loop time {@code when} (see {@link EventLoop#time()}). */
+    public static Timeout timeoutAt(double when) {
+        return new Timeout(when);
+    }
+
+    /**
+     * Runs {@code coroutine} as a task and waits for it at most {@code timeout}; when it passes, the
+     * task is cancelled, awaited, and {@link TimeoutException} is thrown. If the task finishes with
+     * a value even as the deadline passes, the value is returned, never lost.
+     * Cancellation: cancelling the caller cancels the task.
+     */
+    public static <T> T waitFor(Coroutine<T> coroutine, Duration timeout) {
+        Objects.requireNonNull(coroutine, "coroutine");
+        return waitFor(getRunningLoop().createTask(coroutine), timeout);
+    }
+
+    /** {@link #waitFor(Coroutine, Duration)} for an existing future; null timeout waits forever. */
+    public static <T> T waitFor(Future<T> future, Duration timeout) {
+        Objects.requireNonNull(future, "future");
+        Task.currentOrThrow("waitFor()");
+        if (timeout != null && !timeout.isPositive()) {
+            if (future.done()) {
+                return future.result();
+            }
+            future.cancel();
+            while (!future.done()) {
+                waitOnce(future);
+            }
+            if (future.cancelled()) {
+                throw new TimeoutException("waitFor: the timeout is " + timeout);
+            }
+            return future.result();
+        }
+        TimeoutException expired;
+        try (Timeout t = timeout(timeout)) {
+            return future.await();
+        } catch (TimeoutException e) {
+            expired = e;
+        }
+        // The deadline's cancellation arrived after the future finished: keep its outcome.
+        if (future.done() && !future.cancelled()) {
+            return future.result();
+        }
+        throw expired;
+    }
+
+    private static void waitOnce(Future<?> f) {
+        Future<Void> settled = f.loop.createFuture();
+        Consumer<Future<?>> cb = x -> {
+            if (!settled.done()) {
+                settled.setResult(null);
+            }
+        };
+        f.addWaiter(cb);
+        try {
+            settled.await();
+        } finally {
+            f.removeWaiter(cb);
+        }
+    }
+
+    // ================================================================ wait, asCompleted, shield
+
+    /**
+     * Suspends until the futures satisfy {@code returnWhen} or {@code timeout} passes (null: no
+     * limit), and returns which are done and which pending. Nothing is cancelled, even on timeout.
+     * Cancellation: cancelling the caller leaves the futures running.
+     */
+    public static <T> DoneAndPending<T> wait(Collection<? extends Future<T>> futures, ReturnWhen returnWhen, Duration timeout) {
+        Objects.requireNonNull(futures, "futures");
+        Objects.requireNonNull(returnWhen, "returnWhen");
+        if (futures.isEmpty()) {
+            throw new IllegalArgumentException("wait() needs at least one future");
+        }
+        Task<?> task = Task.currentOrThrow("wait()");
+        EventLoop loop = task.loop;
+        Set<Future<T>> all = new LinkedHashSet<>(futures);
+        Future<Void> waiter = loop.createFuture();
+        int[] remaining = {all.size()};
+        Consumer<Future<T>> onDone = f -> {
+            remaining[0]--;
+            boolean failed = !f.cancelled() && f.exception() != null;
+            if (remaining[0] <= 0 || returnWhen == ReturnWhen.FIRST_COMPLETED
+                    || (returnWhen == ReturnWhen.FIRST_EXCEPTION && failed)) {
+                if (!waiter.done()) {
+                    waiter.setResult(null);
+                }
+            }
+        };
+        boolean satisfied = satisfied(all, returnWhen);
+        TimerHandle timer = null;
+        if (!satisfied) {
+            for (Future<T> f : all) {
+                if (f.done()) {
+                    remaining[0]--;
+                } else {
+                    f.addWaiter(onDone);
+                }
+            }
+            if (timeout != null) {
+                timer = loop.callLater(timeout, () -> {
+                    if (!waiter.done()) {
+                        waiter.setResult(null);
+                    }
+                });
+            }
+            try {
+                waiter.await();
+            } finally {
+                if (timer != null) {
+                    timer.cancel();
+                }
+                for (Future<T> f : all) {
+                    f.removeWaiter(onDone);
+                }
+            }
+        }
+        Set<Future<T>> done = new LinkedHashSet<>(), pending = new LinkedHashSet<>();
+        for (Future<T> f : all) {
+            (f.done() ? done : pending).add(f);
+        }
+        return new DoneAndPending<>(done, pending);
+    }
+
+    private static <T> boolean satisfied(Set<Future<T>> all, ReturnWhen when) {
+        int done = 0;
+        for (Future<T> f : all) {
+            if (f.done()) {
+                done++;
+                if (when == ReturnWhen.FIRST_COMPLETED
+                        || (when == ReturnWhen.FIRST_EXCEPTION && !f.cancelled() && f.exception() != null)) {
+                    return true;
+                }
+            }
+        }
+        return done == all.size();
+    }
+
+    /**
+     * The futures in the order they complete: iterating suspends until the next one is done (each
+     * returned future is done, so its {@code result()} does not suspend). With a {@code timeout}
+     * (null: none), {@code next()} throws {@link TimeoutException} once it has passed.
+     * Cancellation: cancelling the iterating task leaves the futures running.
+     */
+    public static <T> Iterable<Future<T>> asCompleted(Collection<? extends Future<T>> futures, Duration timeout) {
+        Objects.requireNonNull(futures, "futures");
+        EventLoop loop = getRunningLoop();
+        Set<Future<T>> all = new LinkedHashSet<>(futures);
+        double deadline = timeout == null ? Double.POSITIVE_INFINITY
+                : (loop.nowNanos() + Math.max(0, EventLoop.saturatedNanos(timeout))) / 1e9;
+        return () -> new CompletionIterator<>(loop, all, deadline);
+    }
+
+    private static final class CompletionIterator<T> implements Iterator<Future<T>> {
+        private final ArrayDeque<Future<T>> completed = new ArrayDeque<>();
+        private final double deadline;
+        private final EventLoop loop;
+        private int remaining;
+        private Future<Void> signal;
+        private final Consumer<Future<T>> onDone;
+
+        CompletionIterator(EventLoop loop, Set<Future<T>> all, double deadline) {
+            this.loop = loop;
+            this.deadline = deadline;
+            this.remaining = all.size();
+            this.onDone = f -> {
+                completed.add(f);
+                if (signal != null && !signal.done()) {
+                    signal.setResult(null);
+                }
+            };
+            for (Future<T> f : all) {
+                if (f.done()) {
+                    completed.add(f);
+                } else {
+                    f.addWaiter(onDone);
+                }
+            }
+        }
+
+        @Override
+        public boolean hasNext() {
+            return remaining > 0;
+        }
+
+        @Override
+        public Future<T> next() {
+            if (remaining == 0) {
+                throw new NoSuchElementException("every future has been returned");
+            }
+            if (completed.isEmpty()) {
+                signal = loop.createFuture();
+                try (Timeout t = timeoutAt(deadline)) {
+                    signal.await();
+                } finally {
+                    signal = null;
+                }
+            }
+            remaining--;
+            return completed.poll();
+        }
+    }
+
+    /**
+     * Protects {@code inner} from cancellation: the returned future follows it, but cancelling
+     * the returned one (or the task awaiting it) does not cancel {@code inner}, which keeps
+     * running. asyncio's {@code shield}.
+     */
+    public static <T> Future<T> shield(Future<T> inner) {
+        Objects.requireNonNull(inner, "inner");
+        if (inner.done()) {
+            return inner;
+        }
+        Future<T> outer = inner.loop.createFuture();
+        Consumer<Future<T>> copy = f -> {
+            if (outer.cancelled()) {
+                if (!f.cancelled()) {
+                    f.exception(); // retrieved: nobody else is going to read it
+                }
+                return;
+            }
+            if (!outer.done()) {
+                f.copyOutcomeTo(outer);
+            }
+        };
+        inner.addDoneCallback(copy);
+        outer.addDoneCallback(o -> {
+            if (!inner.done()) {
+                inner.removeDoneCallback(copy);
+            }
+        });
+        return outer;
+    }
+
+    /** Runs {@code coroutine} as a task and shields it: see {@link #shield(Future)}. */
+    public static <T> Future<T> shield(Coroutine<T> coroutine) {
+        return shield(createTask(coroutine));
+    }
+
+    // ================================================================ threads
+
+    /**
+     * Runs blocking {@code work} on the loop's default executor (a virtual thread per call) and
+     * suspends until it returns: asyncio's {@code to_thread}. It really runs in parallel with the
+     * loop. Cancellation: the worker is interrupted; the task gets {@link CancelledError} at once.
+     */
+    public static <T> T toThread(Callable<T> work) {
+        Task.currentOrThrow("toThread()");
+        return getRunningLoop().runInExecutor(null, work).await();
+    }
+
+    /**
+     * Runs {@code coroutine} on {@code loop} from any other thread and returns a
+     * {@link CompletableFuture} of its result. Cancelling that future cancels the task.
+     */
+    public static <T> CompletableFuture<T> runCoroutineThreadsafe(Coroutine<T> coroutine, EventLoop loop) {
+        Objects.requireNonNull(coroutine, "coroutine");
+        Objects.requireNonNull(loop, "loop");
+        Task<?>[] started = new Task<?>[1];
+        CompletableFuture<T> cf = new CompletableFuture<>() {
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                boolean r = super.cancel(mayInterruptIfRunning);
+                if (r) {
+                    loop.callSoonThreadsafe(() -> {
+                        if (started[0] != null) {
+                            started[0].cancel();
+                        }
+                    });
+                }
+                return r;
+            }
+        };
+        loop.callSoonThreadsafe(() -> {
+            if (cf.isDone()) {
+                return;
+            }
+            Task<T> task = loop.createTask(coroutine);
+            started[0] = task;
+            task.addDoneCallback(f -> {
+                if (f.cancelled()) {
+                    cf.cancel(false);
+                } else {
+                    Throwable e = f.exception();
+                    if (e != null) {
+                        cf.completeExceptionally(e);
+                    } else {
+                        cf.complete(f.result());
+                    }
+                }
+            });
+        });
+        return cf;
+    }
+}

@@ -1,0 +1,727 @@
+package io.jasyncio;
+
+import io.jasyncio.internal.Engine;
+import io.jasyncio.internal.Engines;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.channels.Selector;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * A single-threaded event loop: asyncio's {@code BaseEventLoop}. It runs callbacks, timers and
+ * tasks, one at a time, on the thread that runs it.
+ *
+ * <h2>One turn of the loop ({@link #runOnce()}, asyncio's {@code _run_once})</h2>
+ * <ol>
+ *   <li>move callbacks handed in by other threads ({@link #callSoonThreadsafe}) to the ready queue;</li>
+ *   <li>wait for I/O or a wake-up: not at all if something is ready, else until the earliest
+ *       timer (with a virtual clock: jump to it instead);</li>
+ *   <li>move every timer that is due to the ready queue, in deadline order, FIFO among equals;</li>
+ *   <li>run the callbacks that are ready <em>now</em>: one scheduled while they run waits for the
+ *       next turn.</li>
+ * </ol>
+ *
+ * <h2>Threading</h2>
+ * Everything is confined to the loop's thread except {@link #callSoonThreadsafe},
+ * {@link #stop()} via {@code callSoonThreadsafe}, and {@link #time()}. In debug mode a confined
+ * method called from another thread throws. With the virtual-thread engine the loop and its tasks
+ * run on several virtual threads that pass a baton, so exactly one of them runs at a time; the
+ * rules are the same.
+ *
+ * <h2>Implementation notes</h2>
+ * The ready queue holds {@link Handle}s and {@link Task}s (a task's wake-up needs no allocation).
+ * Timers live in a binary heap; cancelled timers stay until they reach the top or until they are
+ * more than half of the heap (and over 100), when the heap is rebuilt without them, asyncio's
+ * rule, so cancelled timeouts cannot accumulate. The wait is a {@link Selector}, woken by
+ * {@code callSoonThreadsafe} only when the loop is actually waiting: the writer publishes its
+ * callback and then reads {@code waiting}; the loop sets {@code waiting} and then re-reads the
+ * inbox; with both fields volatile one of the two sees the other, so no wake-up is lost.
+ */
+public final class EventLoop implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("io.jasyncio");
+
+    /** The loop running on this thread (for task threads of the virtual-thread engine too). */
+    static final ThreadLocal<EventLoop> RUNNING = new ThreadLocal<>();
+
+    private static final int MIN_TIMERS_TO_COMPACT = 100;
+    /** Yields that may skip a loop turn in a row when nothing else can run (see mayYieldWithoutSwitch). */
+    private static final int FAST_YIELD_BUDGET = 64;
+
+    final Engine engine;
+    private final boolean virtualTime;
+    private final boolean eagerTasks;
+    private volatile boolean debug;
+    private volatile long slowCallbackNanos;
+    private final long origin = System.nanoTime();
+    private long virtualNanos;
+
+    private final ArrayDeque<Object> ready = new ArrayDeque<>();
+    private final PriorityQueue<TimerHandle> timers = new PriorityQueue<>();
+    private int cancelledTimers;
+    private long timerSequence;
+    private final ConcurrentLinkedQueue<Handle> inbox = new ConcurrentLinkedQueue<>();
+    private final Selector selector;
+    private volatile boolean waiting;
+
+    private volatile Thread thread;
+    private volatile boolean running;
+    private boolean stopping;
+    private volatile boolean closed;
+    private int fastYields;
+    private int outsideWork;
+
+    Task<?> currentTask;
+    private Task<?> liveHead;
+    private int liveCount;
+    private long taskIds;
+
+    private ExceptionHandler exceptionHandler;
+    private ExecutorService defaultExecutor;
+    private SlowStepWatchdog watchdog;
+
+    /** A loop with the default options. */
+    public EventLoop() {
+        this(LoopOptions.defaults());
+    }
+
+    /** A loop set up by {@code options}. */
+    public EventLoop(LoopOptions options) {
+        Objects.requireNonNull(options, "options");
+        this.engine = options.engine() == null ? Engines.selected() : Engines.byName(options.engine());
+        this.virtualTime = options.virtualTime();
+        this.eagerTasks = options.eagerTasks();
+        this.debug = options.debug();
+        this.slowCallbackNanos = options.slowCallbackDuration().toNanos();
+        try {
+            this.selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a selector for the event loop", e);
+        }
+    }
+
+    // ================================================================ running
+
+    /** The loop running on the current thread, or null. */
+    static EventLoop runningOrNull() {
+        EventLoop l = RUNNING.get();
+        return l != null && l.running ? l : null;
+    }
+
+    /**
+     * Runs the loop until {@link #stop()} is called. The calling thread becomes the loop's thread
+     * (with the virtual-thread engine it waits while the loop runs on a virtual thread).
+     */
+    public void runForever() {
+        checkClosed();
+        if (running) {
+            throw new IllegalStateException("this event loop is already running");
+        }
+        if (runningOrNull() != null) {
+            throw new IllegalStateException("cannot run an event loop while another loop is running on this thread");
+        }
+        engine.runLoop(this::runForeverHere);
+    }
+
+    private void runForeverHere() {
+        thread = Thread.currentThread();
+        RUNNING.set(this);
+        running = true;
+        if (debug) {
+            watchdog = SlowStepWatchdog.start(this);
+        }
+        try {
+            while (true) {
+                runOnce();
+                if (stopping) {
+                    break;
+                }
+            }
+        } finally {
+            stopping = false;
+            running = false;
+            if (watchdog != null) {
+                watchdog.stop();
+                watchdog = null;
+            }
+            RUNNING.remove();
+            thread = null;
+        }
+    }
+
+    /**
+     * Runs the loop until {@code future} is done and returns its result (or throws its exception).
+     * @throws IllegalStateException if the loop was stopped before the future completed
+     */
+    public <T> T runUntilComplete(Future<T> future) {
+        Objects.requireNonNull(future, "future");
+        checkClosed();
+        if (future.loop != this) {
+            throw new IllegalArgumentException("the future belongs to another event loop: " + future);
+        }
+        java.util.function.Consumer<Future<T>> stopper = f -> stop();
+        future.addDoneCallback(stopper);
+        try {
+            runForever();
+        } finally {
+            future.removeDoneCallback(stopper);
+        }
+        if (!future.done()) {
+            throw new IllegalStateException("the event loop stopped before the future completed: " + future);
+        }
+        return future.result();
+    }
+
+    /** Runs {@code coroutine} as a task until it is done and returns its result. */
+    public <T> T runUntilComplete(Coroutine<T> coroutine) {
+        return runUntilComplete(createTask(coroutine));
+    }
+
+    /** Stops the loop after the current turn. May be called before it runs: it then runs one turn. */
+    public void stop() {
+        stopping = true;
+    }
+
+    /** True while {@link #runForever()} runs. */
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** True after {@link #close()}. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Which coroutine engine runs this loop's tasks: {@code "continuation"} or {@code "virtual"}. */
+    public String engine() {
+        return engine.name();
+    }
+
+    /**
+     * Closes the loop: drops pending callbacks, shuts the default executor down (without waiting)
+     * and releases the selector. Tasks still pending are reported to the exception handler
+     * ("Task was destroyed but it is pending!"). Idempotent.
+     * @throws IllegalStateException while the loop runs
+     */
+    @Override
+    public void close() {
+        if (running) {
+            throw new IllegalStateException("cannot close a running event loop");
+        }
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Task<?> t = liveHead; t != null; t = t.nextLive) {
+            callExceptionHandler(new ExceptionContext("Task was destroyed but it is pending!", null, t, null));
+        }
+        ready.clear();
+        timers.clear();
+        inbox.clear();
+        if (defaultExecutor != null) {
+            defaultExecutor.shutdown();
+        }
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "closing the event loop's selector failed", e);
+        }
+    }
+
+    // ================================================================ one turn
+
+    private void runOnce() {
+        drainInbox();
+        dropCancelledTimers();
+        long timeout; // nanoseconds; -1 = no limit
+        if (!ready.isEmpty() || stopping) {
+            timeout = 0;
+        } else if (timers.isEmpty()) {
+            timeout = -1;
+        } else {
+            timeout = Math.max(0, timers.peek().whenNanos - nowNanos());
+        }
+        if (timeout != 0) {
+            if (virtualTime && outsideWork == 0 && timeout > 0) {
+                virtualNanos += timeout; // nothing can happen before the next timer: jump to it
+            } else {
+                waitForEvents(timeout);
+            }
+            drainInbox();
+        }
+        long end = nowNanos();
+        while (!timers.isEmpty() && timers.peek().whenNanos <= end) {
+            TimerHandle h = timers.poll();
+            h.scheduled = false;
+            if (h.cancelled) {
+                cancelledTimers--;
+            } else {
+                ready.add(h);
+            }
+        }
+        fastYields = FAST_YIELD_BUDGET;
+        int n = ready.size();
+        if (debug) {
+            for (int i = 0; i < n; i++) {
+                runTimed(ready.poll());
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                runItem(ready.poll());
+            }
+        }
+    }
+
+    private void runItem(Object item) {
+        if (item instanceof Task<?> t) {
+            t.step();
+        } else {
+            ((Handle) item).run();
+        }
+    }
+
+    private void runTimed(Object item) {
+        SlowStepWatchdog w = watchdog;
+        long start = System.nanoTime();
+        if (w != null) {
+            w.stepStarted(item, start);
+        }
+        try {
+            runItem(item);
+        } finally {
+            long took = System.nanoTime() - start;
+            StackTraceElement[] blockedAt = w == null ? null : w.stepEnded();
+            if (took >= slowCallbackNanos) {
+                reportSlowStep(item, took, blockedAt);
+            }
+        }
+    }
+
+    private void reportSlowStep(Object item, long tookNanos, StackTraceElement[] blockedAt) {
+        String what = item instanceof Task<?> t ? "task " + t.getName() : String.valueOf(item);
+        StringBuilder sb = new StringBuilder()
+                .append(String.format("Executing %s took %.3f seconds (slow callback duration %.3f s)",
+                        what, tookNanos / 1e9, slowCallbackNanos / 1e9));
+        if (blockedAt != null && blockedAt.length > 0) {
+            sb.append("; the loop was blocked at:");
+            for (StackTraceElement e : blockedAt) {
+                sb.append(System.lineSeparator()).append("\tat ").append(e);
+            }
+        }
+        LOG.log(Level.WARNING, sb.toString());
+    }
+
+    private void drainInbox() {
+        Handle h;
+        while ((h = inbox.poll()) != null) {
+            ready.add(h);
+        }
+    }
+
+    private void dropCancelledTimers() {
+        if (cancelledTimers > MIN_TIMERS_TO_COMPACT && cancelledTimers * 2 > timers.size()) {
+            List<TimerHandle> live = new ArrayList<>(timers.size() - cancelledTimers);
+            for (TimerHandle h : timers) {
+                if (h.cancelled) {
+                    h.scheduled = false;
+                } else {
+                    live.add(h);
+                }
+            }
+            timers.clear();
+            timers.addAll(live);
+            cancelledTimers = 0;
+        }
+        while (!timers.isEmpty() && timers.peek().cancelled) {
+            timers.poll().scheduled = false;
+            cancelledTimers--;
+        }
+    }
+
+    private void waitForEvents(long timeoutNanos) {
+        long before = virtualTime ? System.nanoTime() : 0;
+        waiting = true;
+        try {
+            if (!inbox.isEmpty()) {
+                selector.selectNow();
+            } else if (timeoutNanos < 0) {
+                selector.select();
+            } else {
+                long ms = (timeoutNanos + 999_999) / 1_000_000; // round up, as asyncio does
+                selector.select(Math.max(1, ms));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("the event loop's selector failed", e);
+        } finally {
+            waiting = false;
+        }
+        selector.selectedKeys().clear();
+        if (virtualTime) {
+            long elapsed = System.nanoTime() - before;
+            virtualNanos += timeoutNanos < 0 ? elapsed : Math.min(elapsed, timeoutNanos);
+        }
+    }
+
+    /**
+     * Whether a yielding task may continue at once without a loop turn: only when no callback,
+     * no thread-safe callback and no timer is due, not in debug mode (where each step is timed),
+     * and at most {@link #FAST_YIELD_BUDGET} times in a row, so I/O is still polled regularly.
+     */
+    boolean mayYieldWithoutSwitch() {
+        if (debug || fastYields <= 0 || !ready.isEmpty() || !inbox.isEmpty()) {
+            return false;
+        }
+        if (!timers.isEmpty() && timers.peek().whenNanos <= nowNanos()) {
+            return false;
+        }
+        fastYields--;
+        return true;
+    }
+
+    // ================================================================ scheduling
+
+    /** Runs {@code callback} on the next turn, after the callbacks already queued. */
+    public Handle callSoon(Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        checkThread();
+        checkClosed();
+        Handle h = new Handle(this, callback);
+        ready.add(h);
+        return h;
+    }
+
+    /**
+     * Runs {@code callback} on the loop's thread as soon as possible; callable from any thread,
+     * and the only way in from another thread besides {@link Asyncio#runCoroutineThreadsafe}.
+     */
+    public Handle callSoonThreadsafe(Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        checkClosed();
+        Handle h = new Handle(this, callback);
+        inbox.add(h);
+        if (waiting) {
+            selector.wakeup();
+        }
+        return h;
+    }
+
+    /** Runs {@code callback} after {@code delay} (a negative delay counts as zero). */
+    public TimerHandle callLater(Duration delay, Runnable callback) {
+        Objects.requireNonNull(delay, "delay");
+        return callAtNanos(nowNanos() + Math.max(0, saturatedNanos(delay)), callback);
+    }
+
+    /** Runs {@code callback} after {@code delaySeconds} seconds. */
+    public TimerHandle callLater(double delaySeconds, Runnable callback) {
+        return callAtNanos(nowNanos() + Math.max(0, secondsToNanos(delaySeconds)), callback);
+    }
+
+    /** Runs {@code callback} at loop time {@code when} (seconds, as {@link #time()}); a past time means the next turn. */
+    public TimerHandle callAt(double when, Runnable callback) {
+        return callAtNanos(secondsToNanos(when), callback);
+    }
+
+    TimerHandle callAtNanos(long whenNanos, Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        checkThread();
+        checkClosed();
+        TimerHandle h = new TimerHandle(this, callback, whenNanos, timerSequence++);
+        timers.add(h);
+        return h;
+    }
+
+    void timerCancelled() {
+        cancelledTimers++;
+    }
+
+    /** Queues a task's wake-up (no Handle needed: the task ignores stale wake-ups). */
+    void enqueue(Task<?> task) {
+        ready.add(task);
+    }
+
+    // ================================================================ time
+
+    /** The loop's clock: monotonic seconds (virtual seconds with {@code virtualTime}). */
+    public double time() {
+        return nowNanos() / 1e9;
+    }
+
+    long nowNanos() {
+        return virtualTime ? virtualNanos : System.nanoTime() - origin;
+    }
+
+    static long secondsToNanos(double seconds) {
+        if (Double.isNaN(seconds)) {
+            throw new IllegalArgumentException("time must be a number, not NaN");
+        }
+        double ns = seconds * 1e9;
+        return ns >= Long.MAX_VALUE / 2.0 ? Long.MAX_VALUE / 2 : ns <= -Long.MAX_VALUE / 2.0 ? -Long.MAX_VALUE / 2 : (long) ns;
+    }
+
+    static long saturatedNanos(Duration d) {
+        try {
+            return Math.min(d.toNanos(), Long.MAX_VALUE / 2);
+        } catch (ArithmeticException overflow) {
+            return d.isNegative() ? -Long.MAX_VALUE / 2 : Long.MAX_VALUE / 2;
+        }
+    }
+
+    // ================================================================ futures and tasks
+
+    /** A new pending future bound to this loop. */
+    public <T> Future<T> createFuture() {
+        return new Future<>(this);
+    }
+
+    /** Schedules {@code coroutine} as a new task named {@code Task-N}. */
+    public <T> Task<T> createTask(Coroutine<T> coroutine) {
+        return createTask(null, coroutine, eagerTasks);
+    }
+
+    /** Schedules {@code coroutine} as a new task with the given name. */
+    public <T> Task<T> createTask(String name, Coroutine<T> coroutine) {
+        return createTask(name, coroutine, eagerTasks);
+    }
+
+    /**
+     * Schedules {@code coroutine} as a new task; with {@code eagerStart} it runs at once, inside
+     * this call, until it first suspends (and may even finish without ever being scheduled), like
+     * asyncio 3.12's eager tasks. Eager start applies only while the loop runs.
+     */
+    public <T> Task<T> createTask(String name, Coroutine<T> coroutine, boolean eagerStart) {
+        Objects.requireNonNull(coroutine, "coroutine");
+        checkThread();
+        checkClosed();
+        Task<T> task = new Task<>(this, name, coroutine);
+        addLive(task);
+        if (eagerStart && running && RUNNING.get() == this) {
+            task.step();
+        } else {
+            ready.add(task);
+        }
+        return task;
+    }
+
+    long nextTaskId() {
+        return ++taskIds;
+    }
+
+    private void addLive(Task<?> t) {
+        Task<?> h = liveHead;
+        t.nextLive = h;
+        if (h != null) {
+            h.prevLive = t;
+        }
+        liveHead = t;
+        liveCount++;
+    }
+
+    void taskFinished(Task<?> t) {
+        Task<?> p = t.prevLive, n = t.nextLive;
+        if (p != null) {
+            p.nextLive = n;
+        } else if (liveHead == t) {
+            liveHead = n;
+        } else {
+            return; // already removed
+        }
+        if (n != null) {
+            n.prevLive = p;
+        }
+        t.prevLive = t.nextLive = null;
+        liveCount--;
+    }
+
+    /** Every task of this loop that is not done yet. */
+    public List<Task<?>> allTasks() {
+        List<Task<?>> all = new ArrayList<>(liveCount);
+        for (Task<?> t = liveHead; t != null; t = t.nextLive) {
+            all.add(t);
+        }
+        return all;
+    }
+
+    /** The task whose code is running now, or null (between tasks, in plain callbacks). */
+    public Task<?> currentTask() {
+        return currentTask;
+    }
+
+    /** Marks the current thread as one of this loop's threads (virtual-thread engine task bodies). */
+    void bindCurrentThread() {
+        if (RUNNING.get() != this) {
+            RUNNING.set(this);
+        }
+    }
+
+    // ================================================================ executors
+
+    /**
+     * Runs blocking {@code work} on {@code executor} (null: the default executor) and returns a
+     * future of its result, completed on this loop. Cancelling the future interrupts the work if
+     * it has started.
+     *
+     * <p>The default executor starts one virtual thread per call: blocking calls (JDBC, files,
+     * {@code Thread.sleep}) then cost no platform thread, and CPU-bound work still spreads over
+     * every core, since virtual threads run on a pool as wide as the machine.
+     */
+    public <T> Future<T> runInExecutor(Executor executor, Callable<T> work) {
+        Objects.requireNonNull(work, "work");
+        checkThread();
+        checkClosed();
+        Executor ex = executor != null ? executor : defaultExecutor();
+        ExecutorJob<T> job = new ExecutorJob<>(this, work);
+        outsideWork++;
+        try {
+            ex.execute(job);
+        } catch (RejectedExecutionException e) {
+            outsideWork--;
+            throw e;
+        }
+        return job.result;
+    }
+
+    private ExecutorService defaultExecutor() {
+        if (defaultExecutor == null) {
+            defaultExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("jasyncio-worker-", 0).factory());
+        }
+        return defaultExecutor;
+    }
+
+    /** Replaces the executor used by {@link #runInExecutor} with null and by {@link Asyncio#toThread}. */
+    public void setDefaultExecutor(ExecutorService executor) {
+        checkThread();
+        this.defaultExecutor = Objects.requireNonNull(executor, "executor");
+    }
+
+    /** Stops the default executor from taking work (asyncio's {@code shutdown_default_executor}). */
+    public void shutdownDefaultExecutor() {
+        if (defaultExecutor != null) {
+            defaultExecutor.shutdown();
+        }
+    }
+
+    /** Work outside the loop (another thread) will call back: the virtual clock must not jump past it. */
+    void outsideWorkStarted() {
+        outsideWork++;
+    }
+
+    void outsideWorkDone() {
+        outsideWork--;
+    }
+
+    // ================================================================ errors and debug
+
+    /** Sets the handler for errors nobody else can receive; null restores the default. */
+    public void setExceptionHandler(ExceptionHandler handler) {
+        this.exceptionHandler = handler;
+    }
+
+    /** The handler set by {@link #setExceptionHandler}, or null for the default. */
+    public ExceptionHandler getExceptionHandler() {
+        return exceptionHandler;
+    }
+
+    /** Hands {@code context} to the exception handler; if that throws, both are logged. */
+    public void callExceptionHandler(ExceptionContext context) {
+        ExceptionHandler h = exceptionHandler;
+        if (h == null) {
+            defaultExceptionHandler(context);
+            return;
+        }
+        try {
+            h.handle(this, context);
+        } catch (Throwable t) {
+            LOG.log(Level.ERROR, "Unhandled error in exception handler (context: " + context.message() + ")", t);
+            defaultExceptionHandler(context);
+        }
+    }
+
+    /** Logs {@code context} at ERROR through {@code System.Logger} "io.jasyncio". */
+    public void defaultExceptionHandler(ExceptionContext context) {
+        StringBuilder sb = new StringBuilder(context.message());
+        if (context.future() != null) {
+            sb.append(System.lineSeparator()).append("future: ").append(context.future());
+        }
+        if (context.handle() != null) {
+            sb.append(System.lineSeparator()).append("handle: ").append(context.handle());
+        }
+        LOG.log(Level.ERROR, sb.toString(), context.exception());
+    }
+
+    /** Called from a GC cleaner thread: reports on the loop if it still runs, else returns false. */
+    boolean reportFromAnyThread(ExceptionContext context) {
+        if (closed || !running) {
+            return false;
+        }
+        try {
+            callSoonThreadsafe(() -> callExceptionHandler(context));
+            return true;
+        } catch (IllegalStateException closedMeanwhile) {
+            return false;
+        }
+    }
+
+    /** Debug mode: see {@link LoopOptions#debug()}. */
+    public void setDebug(boolean on) {
+        this.debug = on;
+        if (running && on && watchdog == null && RUNNING.get() == this) {
+            watchdog = SlowStepWatchdog.start(this);
+        }
+    }
+
+    public boolean isDebug() {
+        return debug;
+    }
+
+    /** A step that runs longer than this is reported in debug mode (default 100 ms). */
+    public void setSlowCallbackDuration(Duration d) {
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("slow callback duration must not be negative: " + d);
+        }
+        this.slowCallbackNanos = d.toNanos();
+    }
+
+    public Duration getSlowCallbackDuration() {
+        return Duration.ofNanos(slowCallbackNanos);
+    }
+
+    long slowCallbackNanos() {
+        return slowCallbackNanos;
+    }
+
+    Thread loopThread() {
+        return thread;
+    }
+
+    void checkThread() {
+        if (debug && running && RUNNING.get() != this) {
+            throw new IllegalStateException("a non-thread-safe operation was called on an event loop from thread "
+                    + Thread.currentThread().getName() + ", which does not run it; use loop.callSoonThreadsafe(...)"
+                    + " or Asyncio.runCoroutineThreadsafe(...) from other threads");
+        }
+    }
+
+    private void checkClosed() {
+        if (closed) {
+            throw new IllegalStateException("the event loop is closed");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EventLoop[" + (closed ? "closed" : running ? "running" : "idle") + ", engine=" + engine.name()
+                + ", debug=" + debug + ", ready=" + ready.size() + ", timers=" + (timers.size() - cancelledTimers)
+                + ", tasks=" + liveCount + "]";
+    }
+}

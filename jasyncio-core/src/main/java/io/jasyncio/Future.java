@@ -1,0 +1,387 @@
+package io.jasyncio;
+
+import io.jasyncio.internal.Sneaky;
+import java.lang.System.Logger.Level;
+import java.lang.ref.Cleaner;
+import java.util.ArrayList;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * The eventual result of an operation: asyncio's {@code Future}. Not
+ * {@link java.util.concurrent.Future}: this one is never waited for by blocking; a task
+ * {@linkplain #await() awaits} it, which suspends only that task. Convert with
+ * {@link #toCompletableFuture()} to hand it to blocking or reactive code.
+ *
+ * <h2>States</h2>
+ * <pre>
+ *  state      | done() | result()          | reached by
+ *  PENDING    | false  | InvalidState      | creation
+ *  RESULT     | true   | the value         | setResult
+ *  EXCEPTION  | true   | throws it         | setException
+ *  CANCELLED  | true   | CancelledError    | cancel
+ * </pre>
+ * Invariants: (1) a done future never changes again; (2) every done callback is scheduled exactly
+ * once, with {@link EventLoop#callSoon}, in registration order, never run inline; (3) a task
+ * awaiting the future is woken through the same queue, so it runs no earlier than callbacks
+ * registered before it.
+ *
+ * <p>Threading: loop-confined. From another thread use {@link EventLoop#callSoonThreadsafe} or
+ * {@link Asyncio#runCoroutineThreadsafe}.
+ *
+ * <h2>Exceptions and checked exceptions</h2>
+ * {@link #await()} and {@link #result()} rethrow the stored exception itself, not a wrapper, even
+ * when it is a checked exception (the compiler does not see it: catch {@code Exception} and test
+ * with {@code instanceof}). The object is the one the coroutine raised, so its stack trace shows
+ * where it was raised inside the coroutine. An exception that nobody retrieves is reported to the
+ * loop's exception handler when the future is garbage-collected ("exception was never retrieved").
+ *
+ * @param <T> the result type
+ */
+public class Future<T> {
+    private static final System.Logger LOG = System.getLogger("io.jasyncio");
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    static final int PENDING = 0, RESULT = 1, EXCEPTION = 2, CANCELLED = 3;
+
+    final EventLoop loop;
+    int state = PENDING;
+    private T result;
+    private Throwable exception;
+    String cancelMessage;
+    /** null, a single Consumer/Task, or an ArrayList of them, in registration order. */
+    private Object callbacks;
+    private UnretrievedException unretrieved;
+
+    /** A pending future bound to {@code loop}. Prefer {@link EventLoop#createFuture()}. */
+    public Future(EventLoop loop) {
+        this.loop = Objects.requireNonNull(loop, "loop");
+    }
+
+    /** The loop this future belongs to. */
+    public EventLoop getLoop() {
+        return loop;
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    /** True once a result, an exception or a cancellation is set. */
+    public boolean done() {
+        return state != PENDING;
+    }
+
+    /** True if the future was cancelled. */
+    public boolean cancelled() {
+        return state == CANCELLED;
+    }
+
+    /**
+     * The result. Throws the stored exception (the same object, even if checked), a
+     * {@link CancelledError} if cancelled, or {@link InvalidStateException} if not done.
+     */
+    public T result() {
+        switch (state) {
+            case RESULT:
+                return result;
+            case EXCEPTION:
+                markRetrieved();
+                throw Sneaky.raise(exception);
+            case CANCELLED:
+                throw cancelledError();
+            default:
+                throw new InvalidStateException("Result is not ready: " + this);
+        }
+    }
+
+    /**
+     * The stored exception, or null if the future has a result. Throws {@link CancelledError} if
+     * cancelled and {@link InvalidStateException} if not done.
+     */
+    public Throwable exception() {
+        switch (state) {
+            case RESULT:
+                return null;
+            case EXCEPTION:
+                markRetrieved();
+                return exception;
+            case CANCELLED:
+                throw cancelledError();
+            default:
+                throw new InvalidStateException("Exception is not set: " + this);
+        }
+    }
+
+    CancelledError cancelledError() {
+        return new CancelledError(cancelMessage);
+    }
+
+    // ---------------------------------------------------------------- completion
+
+    /** Marks the future done with {@code value} and schedules its callbacks. */
+    public void setResult(T value) {
+        loop.checkThread();
+        if (state != PENDING) {
+            throw new InvalidStateException("setResult on a future that is already done: " + this);
+        }
+        finishResult(value);
+    }
+
+    /**
+     * Marks the future done with {@code exception} and schedules its callbacks. A
+     * {@link CancelledError} is refused: use {@link #cancel()}.
+     */
+    public void setException(Throwable exception) {
+        Objects.requireNonNull(exception, "exception");
+        loop.checkThread();
+        if (state != PENDING) {
+            throw new InvalidStateException("setException on a future that is already done: " + this);
+        }
+        if (exception instanceof CancelledError) {
+            throw new IllegalArgumentException("a CancelledError cannot be set as an exception: call cancel() instead");
+        }
+        finishException(exception);
+    }
+
+    /** Cancels with no message. */
+    public boolean cancel() {
+        return cancel(null);
+    }
+
+    /**
+     * Cancels the future: it becomes done and cancelled, and its callbacks are scheduled.
+     * Returns false if it was already done.
+     */
+    public boolean cancel(String message) {
+        loop.checkThread();
+        if (state != PENDING) {
+            return false;
+        }
+        finishCancelled(message);
+        return true;
+    }
+
+    final void finishResult(T value) {
+        result = value;
+        state = RESULT;
+        scheduleCallbacks();
+    }
+
+    final void finishException(Throwable exception) {
+        this.exception = exception;
+        state = EXCEPTION;
+        unretrieved = new UnretrievedException(loop, exception, describeForReport());
+        CLEANER.register(this, unretrieved);
+        scheduleCallbacks();
+    }
+
+    final void finishCancelled(String message) {
+        cancelMessage = message;
+        state = CANCELLED;
+        scheduleCallbacks();
+    }
+
+    /** Gives {@code dest} this (done) future's outcome: asyncio's {@code _copy_future_state}. */
+    final void copyOutcomeTo(Future<T> dest) {
+        switch (state) {
+            case RESULT -> dest.setResult(result);
+            case EXCEPTION -> {
+                markRetrieved();
+                dest.setException(exception);
+            }
+            case CANCELLED -> dest.cancel(cancelMessage);
+            default -> throw new InvalidStateException("copyOutcomeTo on a pending future: " + this);
+        }
+    }
+
+    String describeForReport() {
+        return "Future exception was never retrieved";
+    }
+
+    private void markRetrieved() {
+        UnretrievedException u = unretrieved;
+        if (u != null) {
+            u.retrieved = true;
+        }
+    }
+
+    // ---------------------------------------------------------------- callbacks
+
+    /**
+     * Calls {@code callback} with this future once it is done, through {@link EventLoop#callSoon}
+     * (so never inline, even if already done). An exception it throws goes to the loop's handler.
+     */
+    public void addDoneCallback(Consumer<? super Future<T>> callback) {
+        Objects.requireNonNull(callback, "callback");
+        if (state != PENDING) {
+            loop.callSoon(() -> callback.accept(this));
+        } else {
+            addWaiter(callback);
+        }
+    }
+
+    /** Removes every registration of {@code callback}; returns how many were removed. */
+    public int removeDoneCallback(Consumer<? super Future<T>> callback) {
+        return removeWaiter(callback);
+    }
+
+    /** Registers a callback or a task to wake; only while pending. */
+    final void addWaiter(Object waiter) {
+        Object cbs = callbacks;
+        if (cbs == null) {
+            callbacks = waiter;
+        } else if (cbs instanceof CallbackList list) {
+            list.add(waiter);
+        } else {
+            CallbackList list = new CallbackList();
+            list.add(cbs);
+            list.add(waiter);
+            callbacks = list;
+        }
+    }
+
+    final int removeWaiter(Object waiter) {
+        Object cbs = callbacks;
+        if (cbs == null) {
+            return 0;
+        }
+        if (cbs instanceof CallbackList list) {
+            int before = list.size();
+            list.removeIf(x -> x == waiter);
+            return before - list.size();
+        }
+        if (cbs == waiter) {
+            callbacks = null;
+            return 1;
+        }
+        return 0;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void scheduleCallbacks() {
+        Object cbs = callbacks;
+        callbacks = null;
+        if (cbs == null) {
+            return;
+        }
+        if (cbs instanceof CallbackList list) {
+            for (Object cb : list) {
+                schedule(cb);
+            }
+        } else {
+            schedule(cbs);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void schedule(Object cb) {
+        if (cb instanceof Task<?> task) {
+            loop.enqueue(task);
+        } else {
+            Consumer<? super Future<T>> c = (Consumer<? super Future<T>>) cb;
+            loop.callSoon(() -> c.accept(this));
+        }
+    }
+
+    /** A marker type so that a single callback that is itself an ArrayList is never confused. */
+    private static final class CallbackList extends ArrayList<Object> {
+        private static final long serialVersionUID = 1L;
+
+        CallbackList() {
+            super(4);
+        }
+    }
+
+    // ---------------------------------------------------------------- awaiting
+
+    /**
+     * Suspends the current task until this future is done, then returns its result or throws its
+     * exception (the same object, even if checked). Python's {@code await fut}.
+     *
+     * <p>Cancellation: if the awaiting task is cancelled meanwhile, this future is cancelled too
+     * (asyncio's rule; wrap it in {@link Asyncio#shield} to prevent that) and the task gets a
+     * {@link CancelledError} here. Nothing is lost: a result set before the cancellation arrived
+     * is still in the future.
+     *
+     * @throws IllegalStateException outside a task, or when the future belongs to another loop
+     */
+    public T await() {
+        if (state == PENDING) {
+            Task.currentOrThrow("Future.await()").awaitFuture(this);
+        }
+        return result();
+    }
+
+    // ---------------------------------------------------------------- interop
+
+    /**
+     * A {@link CompletableFuture} completed (on the loop thread) when this future completes: with
+     * the result, the exception, or cancelled. Cancelling the returned future from any thread
+     * cancels this one on its loop.
+     */
+    public CompletableFuture<T> toCompletableFuture() {
+        CompletableFuture<T> cf = new CompletableFuture<>() {
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                boolean r = super.cancel(mayInterruptIfRunning);
+                if (r && !loop.isClosed()) {
+                    loop.callSoonThreadsafe(() -> Future.this.cancel());
+                }
+                return r;
+            }
+        };
+        addDoneCallback(f -> {
+            switch (f.state) {
+                case RESULT -> cf.complete(f.result);
+                case EXCEPTION -> {
+                    f.markRetrieved();
+                    cf.completeExceptionally(f.exception);
+                }
+                default -> cf.cancel(false);
+            }
+        });
+        return cf;
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + stateText() + "]";
+    }
+
+    final String stateText() {
+        return switch (state) {
+            case PENDING -> "state=PENDING";
+            case RESULT -> "state=FINISHED, result=" + result;
+            case EXCEPTION -> "state=FINISHED, exception=" + exception;
+            default -> "state=CANCELLED" + (cancelMessage != null ? ", message=" + cancelMessage : "");
+        };
+    }
+
+    /**
+     * The cleaning action that reports an exception nobody retrieved. It must not refer to the
+     * future (or the future would never become unreachable).
+     */
+    private static final class UnretrievedException implements Runnable {
+        private final EventLoop loop;
+        private final Throwable exception;
+        private final String message;
+        volatile boolean retrieved;
+
+        UnretrievedException(EventLoop loop, Throwable exception, String message) {
+            this.loop = loop;
+            this.exception = exception;
+            this.message = message;
+        }
+
+        @Override
+        public void run() {
+            if (retrieved) {
+                return;
+            }
+            ExceptionContext ctx = ExceptionContext.of(message, exception);
+            if (!loop.reportFromAnyThread(ctx)) {
+                LOG.log(Level.ERROR, message, exception);
+            }
+        }
+    }
+}

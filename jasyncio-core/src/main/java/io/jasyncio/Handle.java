@@ -1,0 +1,48 @@
+package io.jasyncio;
+
+/**
+ * A callback scheduled on a loop by {@link EventLoop#callSoon} (asyncio's {@code Handle}).
+ * {@link #cancel()} keeps it from running if it has not run yet.
+ *
+ * <p>Threading: loop-confined, except that {@link #cancel()} of a handle returned by
+ * {@link EventLoop#callSoonThreadsafe} may be called from any thread.
+ */
+public class Handle {
+    final Runnable callback;
+    final EventLoop loop;
+    volatile boolean cancelled;
+
+    Handle(EventLoop loop, Runnable callback) {
+        this.loop = loop;
+        this.callback = callback;
+    }
+
+    /** Keeps the callback from running; does nothing if it already ran. */
+    public void cancel() {
+        cancelled = true;
+    }
+
+    /** True after {@link #cancel()}. */
+    public boolean cancelled() {
+        return cancelled;
+    }
+
+    /** Runs the callback unless cancelled; an exception goes to the loop's exception handler. */
+    void run() {
+        if (cancelled) {
+            return;
+        }
+        try {
+            callback.run();
+        } catch (CancelledError e) {
+            throw e;
+        } catch (Throwable t) {
+            loop.callExceptionHandler(ExceptionContext.of("Exception in callback " + callback, t).withHandle(this));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + (cancelled ? "cancelled, " : "") + callback + "]";
+    }
+}

@@ -1,0 +1,352 @@
+package io.jasyncio;
+
+import io.jasyncio.internal.Sneaky;
+import io.jasyncio.internal.Strand;
+import java.io.PrintStream;
+import java.util.Objects;
+
+/**
+ * A coroutine running on an event loop: asyncio's {@code Task}. A task is a {@link Future} of its
+ * coroutine's result.
+ *
+ * <h2>Life cycle</h2>
+ * <pre>
+ *  run state | meaning                                  | next
+ *  NEW       | created, its first step is queued        | RUNNING (a step), DONE (cancelled before start)
+ *  RUNNING   | its strand holds the loop's baton        | PARKED (it suspended), DONE (its body ended)
+ *  PARKED    | suspended; a wake-up is queued or awaited| RUNNING
+ *  DONE      | the Future part is done                  | -
+ * </pre>
+ * Invariants: (1) a task is resumed only from NEW or PARKED, so a stale or duplicate wake-up is
+ * harmless; (2) while PARKED it waits on at most one future ({@code waiter}), or it is in the
+ * loop's ready queue; (3) the loop holds every task that is not done (asyncio keeps only weak
+ * references, so an unreferenced pending task could vanish, cpython gh-88831; here it cannot).
+ *
+ * <h2>Cancellation</h2>
+ * {@link #cancel(String)} follows asyncio 3.11+: it counts a request ({@link #cancelling()}); if
+ * the task is waiting on a future it cancels that future, which wakes the task with a
+ * {@link CancelledError} at its suspension point; otherwise the error is thrown at its next
+ * suspension point. The task may catch it, clean up (even suspend again) and rethrow; if it
+ * returns normally instead it is not cancelled. {@link #uncancel()} takes one request back.
+ *
+ * <p>Threading: loop-confined, like everything on a loop.
+ *
+ * @param <T> the coroutine's result type
+ */
+public final class Task<T> extends Future<T> {
+
+    private static final int NEW = 0, RUNNING = 1, PARKED = 2, DONE = 3;
+
+    private final Coroutine<T> coroutine;
+    private final Strand strand;
+    private final long id;
+    private String name;
+    private int run = NEW;
+
+    /** Cancellation requests not yet taken back by uncancel(). */
+    private int cancelsRequested;
+    /** A cancellation must be thrown at the next suspension point. */
+    private boolean mustCancel;
+    private String pendingCancelMessage;
+    /** The future this task is suspended on, or null. */
+    private Future<?> waiter;
+    /** Innermost Timeout or TaskGroup scope of this task. */
+    CancelScope scope;
+
+    /** The loop's intrusive list of unfinished tasks (invariant 3). */
+    Task<?> prevLive, nextLive;
+
+    Task(EventLoop loop, String name, Coroutine<T> coroutine) {
+        super(loop);
+        this.coroutine = Objects.requireNonNull(coroutine, "coroutine");
+        this.name = name;
+        this.id = loop.nextTaskId();
+        this.strand = loop.engine.newStrand(this::body);
+    }
+
+    // ---------------------------------------------------------------- the current task
+
+    /** The task running on the current thread's loop, or null. */
+    static Task<?> currentOrNull() {
+        EventLoop loop = EventLoop.RUNNING.get();
+        return loop == null ? null : loop.currentTask;
+    }
+
+    static Task<?> currentOrThrow(String what) {
+        EventLoop loop = EventLoop.RUNNING.get();
+        Task<?> t = loop == null ? null : loop.currentTask;
+        if (t == null) {
+            throw new IllegalStateException(what + " must be called from inside a jasyncio task: start the program"
+                    + " with Asyncio.run(() -> main()) or loop.createTask(...), and call it from that code"
+                    + (loop == null ? " (no event loop is running on this thread)" : " (this is a plain callback, not a task)"));
+        }
+        return t;
+    }
+
+    // ---------------------------------------------------------------- stepping
+
+    /** Runs the task until it next suspends. Called by the loop (or by eager creation). */
+    void step() {
+        if (run != NEW && run != PARKED) {
+            return; // stale wake-up: invariant (1)
+        }
+        EventLoop l = loop;
+        Task<?> previous = l.currentTask;
+        l.currentTask = this;
+        try {
+            strand.resume();
+        } finally {
+            l.currentTask = previous;
+        }
+    }
+
+    private void body() {
+        loop.bindCurrentThread();
+        run = RUNNING;
+        T value;
+        try {
+            if (mustCancel) {
+                mustCancel = false;
+                throw new CancelledError(pendingCancelMessage);
+            }
+            value = coroutine.call();
+        } catch (CancelledError e) {
+            finish();
+            finishCancelled(e.getMessage());
+            return;
+        } catch (Throwable t) {
+            finish();
+            finishException(t);
+            return;
+        }
+        finish();
+        if (mustCancel) {
+            // Cancelled right before the coroutine returned: asyncio reports the task cancelled.
+            finishCancelled(pendingCancelMessage);
+        } else {
+            finishResult(value);
+        }
+    }
+
+    private void finish() {
+        run = DONE;
+        waiter = null;
+        loop.taskFinished(this);
+    }
+
+    /** Suspends the strand; the caller has arranged the wake-up. */
+    private void park() {
+        run = PARKED;
+        try {
+            strand.suspend();
+        } finally {
+            run = RUNNING;
+        }
+    }
+
+    /** Future.await() of a pending future from this (the current) task. */
+    void awaitFuture(Future<?> fut) {
+        if (fut == this) {
+            throw new IllegalStateException("a task cannot await itself: " + this);
+        }
+        if (fut.loop != loop) {
+            throw new IllegalStateException("cannot await " + fut + ": it belongs to another event loop;"
+                    + " use fut.toCompletableFuture() with Asyncio.await(...) or runCoroutineThreadsafe");
+        }
+        fut.addWaiter(this);
+        waiter = fut;
+        if (mustCancel && fut.cancel(pendingCancelMessage)) {
+            mustCancel = false; // delivered through the future, as asyncio's __step does
+        }
+        try {
+            park();
+        } catch (IllegalStateException pinned) {
+            fut.removeWaiter(this);
+            throw pinned;
+        } finally {
+            waiter = null;
+        }
+        throwIfCancelled(fut);
+    }
+
+    /** yieldNow(): let every other ready callback run once, then continue. */
+    void yieldToLoop() {
+        if (!loop.mayYieldWithoutSwitch()) {
+            loop.enqueue(this);
+            park();
+        }
+        throwIfCancelled(null);
+    }
+
+    private void throwIfCancelled(Future<?> awaited) {
+        if (mustCancel) {
+            mustCancel = false;
+            throw Sneaky.raise(cancellationToThrow(pendingCancelMessage));
+        }
+        if (awaited != null && awaited.state == CANCELLED) {
+            throw Sneaky.raise(cancellationToThrow(awaited.cancelMessage));
+        }
+    }
+
+    /** See {@link CancelScope}: the scope that owns this cancellation converts it. */
+    private Throwable cancellationToThrow(String message) {
+        CancelledError cancelled = new CancelledError(message);
+        int remaining = cancelsRequested;
+        for (CancelScope s = scope; s != null; s = s.outer) {
+            if (s.cancelRequested()) {
+                remaining--;
+                if (remaining <= s.baseline) {
+                    return s.ownCancellation(cancelled);
+                }
+            }
+        }
+        return cancelled;
+    }
+
+    void pushScope(CancelScope s) {
+        s.outer = scope;
+        s.baseline = cancelsRequested;
+        scope = s;
+    }
+
+    void popScope(CancelScope s) {
+        if (scope != s) {
+            throw new IllegalStateException("scopes must be closed in the reverse order of opening: " + s
+                    + " is not the innermost open scope of " + this);
+        }
+        scope = s.outer;
+    }
+
+    // ---------------------------------------------------------------- cancellation API
+
+    /**
+     * Requests cancellation: see the class comment. Returns false if the task is already done.
+     */
+    @Override
+    public boolean cancel(String message) {
+        loop.checkThread();
+        if (done()) {
+            return false;
+        }
+        cancelsRequested++;
+        Future<?> w = waiter;
+        if (w != null && w.cancel(message)) {
+            return true;
+        }
+        mustCancel = true;
+        pendingCancelMessage = message;
+        return true;
+    }
+
+    /** The number of cancellation requests not yet taken back with {@link #uncancel()}. */
+    public int cancelling() {
+        return cancelsRequested;
+    }
+
+    /**
+     * Takes back one cancellation request and returns the number left. When none are left, a
+     * cancellation that has not been delivered yet is dropped (asyncio 3.13).
+     */
+    public int uncancel() {
+        if (cancelsRequested > 0) {
+            cancelsRequested--;
+            if (cancelsRequested == 0) {
+                mustCancel = false;
+            }
+        }
+        return cancelsRequested;
+    }
+
+    /** Tasks are completed by their coroutine: always throws. */
+    @Override
+    public void setResult(T value) {
+        throw new UnsupportedOperationException("a Task's result is set by its coroutine, not by setResult()");
+    }
+
+    /** Tasks are completed by their coroutine: always throws. */
+    @Override
+    public void setException(Throwable exception) {
+        throw new UnsupportedOperationException("a Task's exception is set by its coroutine, not by setException()");
+    }
+
+    // ---------------------------------------------------------------- introspection
+
+    /** The task's name: the one given at creation, or {@code Task-N}. */
+    public String getName() {
+        String n = name;
+        return n != null ? n : "Task-" + id;
+    }
+
+    /** Renames the task. */
+    public void setName(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+    }
+
+    /** The coroutine this task runs. */
+    public Coroutine<T> getCoro() {
+        return coroutine;
+    }
+
+    /**
+     * Where the task is: the stack of its suspension point while it is suspended (innermost frame
+     * first), the live stack while it runs, empty once done or before it started.
+     */
+    public StackTraceElement[] getStack() {
+        if (run == PARKED) {
+            return strand.suspendedStack();
+        }
+        if (run == RUNNING && Task.currentOrNull() == this) {
+            StackTraceElement[] s = new Throwable().getStackTrace();
+            return java.util.Arrays.copyOfRange(s, Math.min(1, s.length), s.length);
+        }
+        return new StackTraceElement[0];
+    }
+
+    /** The thread running this task's code while it runs, or null when that is the loop's thread. */
+    Thread runningThread() {
+        return strand.thread();
+    }
+
+    /** Prints the task and its stack, like asyncio's {@code print_stack}. */
+    public void printStack(PrintStream out) {
+        out.println(this);
+        for (StackTraceElement e : getStack()) {
+            out.println("\tat " + e);
+        }
+    }
+
+    /** The first frame of the task's stack outside jasyncio: the user's line it is paused at. */
+    String pausedAt() {
+        for (StackTraceElement e : getStack()) {
+            String c = e.getClassName();
+            if (!c.startsWith("io.jasyncio.") || c.startsWith("io.jasyncio.examples.")) {
+                return e.getFileName() + ":" + e.getLineNumber();
+            }
+        }
+        return null;
+    }
+
+    @Override
+    String describeForReport() {
+        return "Task exception was never retrieved (task " + getName() + ")";
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Task[name=").append(getName()).append(", ").append(stateText());
+        if (!done()) {
+            if (cancelsRequested > 0) {
+                sb.append(", cancelling=").append(cancelsRequested);
+            }
+            Future<?> w = waiter;
+            if (w != null) {
+                sb.append(", awaiting=").append(w instanceof Task<?> t ? "Task " + t.getName() : w.getClass().getSimpleName());
+            }
+            String at = run == PARKED ? pausedAt() : null;
+            if (at != null) {
+                sb.append(" at ").append(at);
+            }
+        }
+        return sb.append(']').toString();
+    }
+}

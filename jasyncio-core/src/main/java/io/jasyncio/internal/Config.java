@@ -1,0 +1,17 @@
+package io.jasyncio.internal;
+
+/** Every system property jasyncio reads, declared once (DESIGN naming rule 8). */
+public final class Config {
+    private Config() {}
+
+    /** {@code continuation} or {@code virtual}: force a coroutine engine. Unset: automatic. */
+    public static final String ENGINE = "jasyncio.engine";
+
+    /** {@code true}: every new loop starts in debug mode. */
+    public static final String DEBUG = "jasyncio.debug";
+
+    /** Read {@link #DEBUG}. */
+    public static boolean debugByDefault() {
+        return Boolean.getBoolean(DEBUG);
+    }
+}

@@ -1,0 +1,139 @@
+package io.jasyncio.internal;
+
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The fallback engine, needing no JVM flags: each strand is a virtual thread, and a baton passed
+ * with {@link LockSupport#park}/{@link LockSupport#unpark} makes sure exactly one of the loop and
+ * its strands runs at any moment, so the single-threaded semantics hold.
+ *
+ * <p>Implementation notes. The loop itself runs on a virtual thread ({@link #runLoop}), so every
+ * handoff is virtual-to-virtual: the resumer unparks the strand's thread and parks itself, which
+ * on the virtual-thread scheduler is a continuation switch plus a queue operation, with no
+ * platform thread blocking in the hot path. The baton is the volatile {@code state} field: the
+ * resumer writes {@code RUNNING} before unparking, the strand writes {@code PARKED} or
+ * {@code DONE} before unparking the resumer; each side parks in a loop until the state it waits
+ * for appears, which also absorbs spurious wake-ups. The volatile write/read pair is the
+ * happens-before edge that lets loop-confined data be touched from whichever thread holds the
+ * baton.
+ */
+public final class VirtualThreadEngine implements Engine {
+
+    private static final Thread.Builder.OfVirtual STRANDS = Thread.ofVirtual().name("jasyncio-task-", 0);
+    private static final Thread.Builder.OfVirtual LOOPS = Thread.ofVirtual().name("jasyncio-loop-", 0);
+
+    @Override
+    public String name() {
+        return "virtual";
+    }
+
+    @Override
+    public Strand newStrand(Runnable body) {
+        return new VirtualStrand(body);
+    }
+
+    @Override
+    public void runLoop(Runnable loopBody) {
+        if (Thread.currentThread().isVirtual()) {
+            loopBody.run();
+            return;
+        }
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread loopThread;
+        synchronized (LOOPS) {
+            loopThread = LOOPS.unstarted(() -> {
+                try {
+                    loopBody.run();
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            });
+        }
+        loopThread.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                loopThread.join();
+                break;
+            } catch (InterruptedException e) {
+                // The loop decides how to react to interrupts (Runner handles SIGINT); keep waiting.
+                interrupted = true;
+                loopThread.interrupt();
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable t = failure.get();
+        if (t != null) {
+            throw Sneaky.raise(t);
+        }
+    }
+
+    private static final class VirtualStrand extends Strand {
+        private static final int NEW = 0, RUNNING = 1, PARKED = 2, DONE = 3;
+
+        private final Runnable body;
+        private volatile int state = NEW;
+        private volatile Thread resumer;
+        private Thread thread;
+
+        VirtualStrand(Runnable body) {
+            this.body = body;
+        }
+
+        @Override
+        public void resume() {
+            resumer = Thread.currentThread();
+            int before = state;
+            state = RUNNING;
+            if (before == NEW) {
+                synchronized (STRANDS) {
+                    thread = STRANDS.unstarted(this::runBody);
+                }
+                thread.start();
+            } else {
+                LockSupport.unpark(thread);
+            }
+            while (state == RUNNING) {
+                LockSupport.park(this);
+            }
+        }
+
+        private void runBody() {
+            try {
+                body.run();
+            } finally {
+                state = DONE;
+                LockSupport.unpark(resumer);
+            }
+        }
+
+        @Override
+        public void suspend() {
+            Thread back = resumer;
+            state = PARKED;
+            LockSupport.unpark(back);
+            while (state != RUNNING) {
+                LockSupport.park(this);
+            }
+        }
+
+        @Override
+        public boolean isDone() {
+            return state == DONE;
+        }
+
+        @Override
+        public Thread thread() {
+            return thread;
+        }
+
+        @Override
+        public StackTraceElement[] suspendedStack() {
+            Thread t = thread;
+            return state == PARKED && t != null ? t.getStackTrace() : new StackTraceElement[0];
+        }
+    }
+}

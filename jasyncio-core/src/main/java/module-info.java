@@ -1,0 +1,7 @@
+/**
+ * jasyncio: Python's asyncio, natively in Java. Start at {@link io.jasyncio.Asyncio}.
+ */
+module io.jasyncio {
+    requires jdk.unsupported; // sun.misc.Signal: Ctrl-C cancels the main task (Runner)
+    exports io.jasyncio;
+}

@@ -1,0 +1,54 @@
+package io.jasyncio.examples;
+
+import io.jasyncio.examples.tour.Tour;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code jasyncio} command-line program: {@code tour}, {@code version}. */
+@Command(name = "jasyncio", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Python's asyncio, natively in Java.",
+        subcommands = {Tour.Command.class, Main.VersionCommand.class})
+public final class Main implements Runnable {
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((ex, line, parsed) -> {
+            line.getErr().println("jasyncio: " + ex.getMessage());
+            return 2;
+        });
+        int code = cli.execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    /** {@code jasyncio version}. */
+    @Command(name = "version", description = "Print the version, the JVM and the coroutine engine.")
+    static final class VersionCommand implements Runnable {
+        @Override
+        public void run() {
+            for (String line : new Version().getVersion()) {
+                System.out.println(line);
+            }
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            String engine = io.jasyncio.Asyncio.run(() -> io.jasyncio.Asyncio.getRunningLoop().engine(),
+                    io.jasyncio.LoopOptions.defaults().handleSigint(false));
+            return new String[] {
+                "jasyncio " + (v != null ? v : "0.1.0-SNAPSHOT"),
+                "JVM " + Runtime.version() + " (" + System.getProperty("java.vm.vendor") + ")",
+                "engine " + engine,
+            };
+        }
+    }
+}
