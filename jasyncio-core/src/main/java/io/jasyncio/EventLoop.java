@@ -441,6 +441,11 @@ public final class EventLoop implements AutoCloseable {
         return h;
     }
 
+    /** Entries in the timer heap, cancelled ones included (for tests of the compaction rule). */
+    int pendingTimerEntries() {
+        return timers.size();
+    }
+
     void timerCancelled() {
         cancelledTimers++;
     }

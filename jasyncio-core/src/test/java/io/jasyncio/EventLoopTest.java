@@ -1,0 +1,385 @@
+package io.jasyncio;
+
+import static io.jasyncio.Asyncio.sleep;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class EventLoopTest {
+
+    private static EventLoop newLoop() {
+        EventLoop loop = new EventLoop(TestLoop.options());
+        loop.setExceptionHandler((l, ctx) -> { throw new AssertionError("unexpected: " + ctx, ctx.exception()); });
+        return loop;
+    }
+
+    @Test
+    void readyCallbacksRunInFifoOrder() {
+        try (EventLoop loop = newLoop()) {
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                int n = i;
+                loop.callSoon(() -> order.add(n));
+            }
+            loop.callSoon(loop::stop);
+            loop.runForever();
+            assertThat(order).containsExactly(0, 1, 2, 3, 4);
+        }
+    }
+
+    @Test
+    void callbackScheduledDuringATurnRunsOnTheNextTurn() {
+        try (EventLoop loop = newLoop()) {
+            List<String> order = new ArrayList<>();
+            loop.callSoon(() -> {
+                order.add("a");
+                loop.callSoon(() -> order.add("c"));
+            });
+            loop.callSoon(() -> {
+                order.add("b");
+                loop.stop(); // stop after this turn: "c" belongs to the next one
+            });
+            loop.runForever();
+            assertThat(order).containsExactly("a", "b");
+            loop.callSoon(loop::stop);
+            loop.runForever();
+            assertThat(order).containsExactly("a", "b", "c");
+        }
+    }
+
+    @Test
+    void timersRunByDeadlineThenFifo() {
+        try (EventLoop loop = newLoop()) {
+            List<String> order = new ArrayList<>();
+            loop.callLater(Duration.ofMillis(30), () -> order.add("30a"));
+            loop.callLater(Duration.ofMillis(10), () -> order.add("10"));
+            loop.callLater(Duration.ofMillis(30), () -> order.add("30b"));
+            loop.callLater(0.02, () -> order.add("20"));
+            loop.callLater(Duration.ofMillis(40), loop::stop);
+            loop.runForever();
+            assertThat(order).containsExactly("10", "20", "30a", "30b");
+            assertThat(loop.time()).isGreaterThanOrEqualTo(0.04);
+        }
+    }
+
+    @Test
+    void callAtInThePastAndNegativeDelayRunOnTheNextTurn() {
+        try (EventLoop loop = newLoop()) {
+            List<String> order = new ArrayList<>();
+            loop.callLater(Duration.ofSeconds(-5), () -> order.add("negative"));
+            loop.callAt(loop.time() - 100, () -> order.add("past"));
+            loop.callSoon(() -> order.add("soon"));
+            loop.callSoon(loop::stop);
+            loop.runForever();
+            assertThat(order).containsExactly("soon", "past", "negative"); // by deadline
+        }
+    }
+
+    @Test
+    void cancelledHandlesDoNotRun() {
+        try (EventLoop loop = newLoop()) {
+            List<String> order = new ArrayList<>();
+            Handle h = loop.callSoon(() -> order.add("cancelled"));
+            TimerHandle t = loop.callLater(0.01, () -> order.add("timer"));
+            loop.callSoon(() -> order.add("kept"));
+            h.cancel();
+            t.cancel();
+            assertThat(h.cancelled()).isTrue();
+            loop.callLater(0.02, loop::stop);
+            loop.runForever();
+            assertThat(order).containsExactly("kept");
+        }
+    }
+
+    @Test
+    void cancelledTimersAreCompactedAway() {
+        try (EventLoop loop = newLoop()) {
+            List<TimerHandle> handles = new ArrayList<>();
+            for (int i = 0; i < 10_000; i++) {
+                handles.add(loop.callLater(Duration.ofHours(1), () -> { }));
+            }
+            handles.forEach(TimerHandle::cancel);
+            loop.callSoon(loop::stop);
+            loop.runForever();
+            assertThat(loop.toString()).contains("timers=0");
+            assertThat(loop.pendingTimerEntries()).isLessThan(200);
+        }
+    }
+
+    @Test
+    void threadsafeCallbacksFromManyThreadsAreAllRun() throws Exception {
+        EventLoop loop = new EventLoop(LoopOptions.defaults().handleSigint(false));
+        int threads = 4, each = 5_000;
+        AtomicInteger ran = new AtomicInteger();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> producers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            producers.add(Thread.ofPlatform().start(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < each; i++) {
+                    loop.callSoonThreadsafe(ran::incrementAndGet);
+                }
+            }));
+        }
+        Thread stopper = Thread.ofPlatform().start(() -> {
+            for (Thread p : producers) {
+                try {
+                    p.join();
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            loop.callSoonThreadsafe(loop::stop);
+        });
+        loop.callSoon(go::countDown);
+        loop.runForever();
+        stopper.join();
+        loop.close();
+        assertThat(ran.get()).isEqualTo(threads * each);
+    }
+
+    @Test
+    void threadsafeCallbackWakesAWaitingLoop() throws Exception {
+        try (EventLoop loop = new EventLoop(LoopOptions.defaults().handleSigint(false))) {
+            CountDownLatch started = new CountDownLatch(1);
+            loop.callSoon(started::countDown);
+            Thread waker = Thread.ofPlatform().start(() -> {
+                try {
+                    started.await();
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                loop.callSoonThreadsafe(loop::stop);
+            });
+            loop.runForever(); // nothing scheduled: would wait forever without the wake-up
+            waker.join();
+        }
+    }
+
+    @Test
+    void exceptionsInCallbacksReachTheHandlerAndTheLoopGoesOn() {
+        try (EventLoop loop = new EventLoop(TestLoop.options())) {
+            List<ExceptionContext> seen = new ArrayList<>();
+            loop.setExceptionHandler((l, ctx) -> seen.add(ctx));
+            IllegalStateException boom = new IllegalStateException("boom");
+            Handle h = loop.callSoon(() -> { throw boom; });
+            List<String> after = new ArrayList<>();
+            loop.callSoon(() -> after.add("still running"));
+            loop.callSoon(loop::stop);
+            loop.runForever();
+            assertThat(seen).hasSize(1);
+            assertThat(seen.get(0).exception()).isSameAs(boom);
+            assertThat(seen.get(0).handle()).isSameAs(h);
+            assertThat(after).containsExactly("still running");
+        }
+    }
+
+    @Test
+    void aThrowingExceptionHandlerFallsBackToTheDefault() {
+        try (EventLoop loop = new EventLoop(TestLoop.options())) {
+            AtomicInteger calls = new AtomicInteger();
+            loop.setExceptionHandler((l, ctx) -> {
+                calls.incrementAndGet();
+                throw new IllegalStateException("handler broken");
+            });
+            loop.callSoon(() -> { throw new IllegalArgumentException("x"); });
+            loop.callSoon(loop::stop);
+            loop.runForever();
+            assertThat(calls.get()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void runUntilCompleteReturnsTheResultAndStops() {
+        try (EventLoop loop = newLoop()) {
+            assertThat(loop.runUntilComplete(() -> {
+                sleep(1.5);
+                return 42;
+            })).isEqualTo(42);
+            assertThat(loop.isRunning()).isFalse();
+            assertThat(loop.time()).isGreaterThanOrEqualTo(1.5);
+        }
+    }
+
+    @Test
+    void runUntilCompleteFailsIfTheLoopIsStoppedFirst() {
+        try (EventLoop loop = newLoop()) {
+            Future<Integer> never = loop.createFuture();
+            loop.callSoon(loop::stop);
+            assertThatThrownBy(() -> loop.runUntilComplete(never))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("stopped before");
+        }
+    }
+
+    @Test
+    void stopBeforeRunRunsOneTurn() {
+        try (EventLoop loop = newLoop()) {
+            List<String> ran = new ArrayList<>();
+            loop.callSoon(() -> ran.add("x"));
+            loop.stop();
+            loop.runForever();
+            assertThat(ran).containsExactly("x");
+        }
+    }
+
+    @Test
+    void closedLoopRefusesWorkAndCloseIsIdempotent() {
+        EventLoop loop = newLoop();
+        loop.close();
+        loop.close();
+        assertThat(loop.isClosed()).isTrue();
+        assertThatThrownBy(() -> loop.callSoon(() -> { })).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(loop::runForever).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> loop.callSoonThreadsafe(() -> { })).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void closingARunningLoopOrRunningItTwiceIsRefused() {
+        try (EventLoop loop = newLoop()) {
+            List<Throwable> errors = new ArrayList<>();
+            loop.callSoon(() -> {
+                try {
+                    loop.close();
+                } catch (IllegalStateException e) {
+                    errors.add(e);
+                }
+                try {
+                    loop.runForever();
+                } catch (IllegalStateException e) {
+                    errors.add(e);
+                }
+                loop.stop();
+            });
+            loop.runForever();
+            assertThat(errors).hasSize(2);
+            assertThat(errors.get(0)).hasMessageContaining("running");
+            assertThat(errors.get(1)).hasMessageContaining("already running");
+        }
+    }
+
+    @Test
+    void pendingTaskAtCloseIsReported() {
+        EventLoop loop = new EventLoop(TestLoop.options());
+        List<ExceptionContext> seen = new ArrayList<>();
+        loop.setExceptionHandler((l, ctx) -> seen.add(ctx));
+        Task<Object> t = loop.createTask(() -> {
+            sleep(3600);
+            return null;
+        });
+        loop.callSoon(loop::stop);
+        loop.runForever();
+        loop.close();
+        assertThat(seen).singleElement().satisfies(ctx -> {
+            assertThat(ctx.message()).contains("pending");
+            assertThat(ctx.future()).isSameAs(t);
+        });
+    }
+
+    @Test
+    void virtualTimeJumpsToTheNextTimer() {
+        try (EventLoop loop = newLoop()) {
+            long realStart = System.nanoTime();
+            loop.runUntilComplete(() -> {
+                sleep(Duration.ofHours(2));
+                return null;
+            });
+            assertThat(loop.time()).isGreaterThanOrEqualTo(7200.0);
+            assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - realStart)).isLessThan(30);
+        }
+    }
+
+    @Test
+    void debugModeRefusesCallsFromForeignThreads() throws Exception {
+        try (EventLoop loop = new EventLoop(TestLoop.options().debug(true))) {
+            List<Throwable> refused = new CopyOnWriteArrayList<>();
+            loop.runUntilComplete(() -> {
+                Asyncio.toThread(() -> {
+                    try {
+                        loop.callSoon(() -> { });
+                    } catch (IllegalStateException e) {
+                        refused.add(e);
+                    }
+                    return null;
+                });
+                return null;
+            });
+            assertThat(refused).singleElement().satisfies(e -> assertThat(e).hasMessageContaining("callSoonThreadsafe"));
+        }
+    }
+
+    @Test
+    void debugModeReportsASlowStepWithTheLineThatBlocked() throws Exception {
+        Logger jul = Logger.getLogger("io.jasyncio");
+        List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                warnings.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() { }
+
+            @Override
+            public void close() { }
+        };
+        jul.addHandler(capture);
+        try {
+            LoopOptions opts = LoopOptions.defaults().handleSigint(false).debug(true)
+                    .slowCallbackDuration(Duration.ofMillis(50));
+            Asyncio.run(() -> {
+                Asyncio.createTask("blocker", () -> {
+                    blockTheLoop();
+                    return null;
+                }).await();
+                return null;
+            }, opts);
+        } finally {
+            jul.removeHandler(capture);
+        }
+        assertThat(warnings).anySatisfy(w -> assertThat(w)
+                .contains("task blocker took")
+                .contains("the loop was blocked at")
+                .contains("blockTheLoop"));
+    }
+
+    private static void blockTheLoop() throws InterruptedException {
+        Thread.sleep(400); // the mistake debug mode must point at
+    }
+
+    @Test
+    void engineIsReported() {
+        try (EventLoop loop = newLoop()) {
+            assertThat(loop.engine()).isEqualTo(TestLoop.engine());
+        }
+    }
+
+    @Test
+    void nullArgumentsAreRefusedWithTheirName() {
+        try (EventLoop loop = newLoop()) {
+            assertThatThrownBy(() -> loop.callSoon(null)).isInstanceOf(NullPointerException.class).hasMessage("callback");
+            assertThatThrownBy(() -> loop.callLater((Duration) null, () -> { })).hasMessage("delay");
+            assertThatThrownBy(() -> loop.createTask(null)).hasMessage("coroutine");
+            assertThatThrownBy(() -> loop.callAt(Double.NaN, () -> { })).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+}
