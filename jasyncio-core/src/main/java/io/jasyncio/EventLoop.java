@@ -409,6 +409,10 @@ public final class EventLoop implements AutoCloseable {
         Objects.requireNonNull(callback, "callback");
         checkClosed();
         Handle h = new Handle(this, callback);
+        if (running && RUNNING.get() == this) {
+            ready.add(h); // from the loop itself: keep the order callSoon would give
+            return h;
+        }
         inbox.add(h);
         if (waiting) {
             selector.wakeup();

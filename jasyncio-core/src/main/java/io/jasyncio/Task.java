@@ -315,15 +315,31 @@ public final class Task<T> extends Future<T> {
         }
     }
 
-    /** The first frame of the task's stack outside jasyncio: the user's line it is paused at. */
+    /** The first frame of the task's stack outside jasyncio and the JDK: the user's line it is paused at. */
     String pausedAt() {
         for (StackTraceElement e : getStack()) {
-            String c = e.getClassName();
-            if (!c.startsWith("io.jasyncio.") || c.startsWith("io.jasyncio.examples.")) {
+            if (!isLibraryFrame(e)) {
                 return e.getFileName() + ":" + e.getLineNumber();
             }
         }
         return null;
+    }
+
+    private static boolean isLibraryFrame(StackTraceElement e) {
+        String c = e.getClassName();
+        if (c.startsWith("java.") || c.startsWith("jdk.")) {
+            return true;
+        }
+        if (!c.startsWith("io.jasyncio.")) {
+            return false;
+        }
+        try {
+            // Same code source as this class: part of jasyncio-core, not user code in our packages.
+            Class<?> k = Class.forName(c, false, Task.class.getClassLoader());
+            return Objects.equals(k.getProtectionDomain().getCodeSource(), Task.class.getProtectionDomain().getCodeSource());
+        } catch (ClassNotFoundException | SecurityException notOurs) {
+            return false;
+        }
     }
 
     @Override
