@@ -1,0 +1,216 @@
+package io.jasyncio.bench;
+
+import static io.jasyncio.Asyncio.createTask;
+import static io.jasyncio.Asyncio.gather;
+import static io.jasyncio.Asyncio.getRunningLoop;
+import static io.jasyncio.Asyncio.sleep;
+import static io.jasyncio.Asyncio.yieldNow;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.LoopOptions;
+import io.jasyncio.Task;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * W1-W5 of ../shared/benchmarks/WORKLOADS.md, with the same N, rounds and timing rules as the
+ * peers (KotlinMicro.kt, VtMicro.java): each round runs on a fresh loop ({@code Asyncio.run},
+ * like {@code runBlocking}), timed inside the loop; the figure is the median of the measured
+ * rounds. Run pinned to one core: {@code taskset -c 0 java -Xms2g -Xmx2g -jar jasyncio-bench.jar w1}.
+ *
+ * <pre>
+ * usage: PeerWorkloads WORKLOAD [warmup rounds]   WORKLOAD = w1|w2|w3|w3e|w3y|w4|w5
+ *        PeerWorkloads --short                    every workload, few rounds, beside the peers
+ * </pre>
+ * Output: one JSON line per round and one with the median, in the peers' format.
+ */
+public final class PeerWorkloads {
+    static final int W1_N = 500_000, W2_N = 200_000, W3_N = 100_000, W4_N = 100_000, W5_N = 100_000;
+
+    /** Peer medians from ../shared/benchmarks/PEERS.md (2026-11-23, this kind of machine). */
+    private static final Map<String, String> PEERS = Map.of(
+            "w1", "Kotlin 17.0 | vthreads 151 | asyncio 4,049",
+            "w2", "Kotlin 141 | vthreads 263 | asyncio 7,490",
+            "w3", "Kotlin 443 | vthreads 1,073 | asyncio 14,659",
+            "w3e", "(no peer; w3 with eager tasks)",
+            "w3y", "Kotlin 332 | vthreads 636 | asyncio 17,883",
+            "w4", "Kotlin 310 | vthreads 748 | asyncio 1,486 (RSS)",
+            "w5", "Kotlin 136 | vthreads 71.5 | asyncio 2,473");
+
+    private PeerWorkloads() {}
+
+    static long delayMs(int i) {
+        return ((i * 2654435761L) & 0xFFFFFFFFL) % 1000L;
+    }
+
+    record Figure(double value, String unit) {}
+
+    static Figure w1() {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < W1_N; i++) {
+            yieldNow();
+        }
+        return new Figure((System.nanoTime() - t0) / (double) W1_N, "ns/yield");
+    }
+
+    static Figure w2() {
+        Slot<Integer> q1 = new Slot<>(), q2 = new Slot<>();
+        long t0 = System.nanoTime();
+        Task<Void> b = createTask(() -> {
+            for (int i = 0; i < W2_N; i++) {
+                q2.put(q1.get() + 1);
+            }
+            return null;
+        });
+        int v = 0;
+        for (int i = 0; i < W2_N; i++) {
+            q1.put(v);
+            v = q2.get();
+        }
+        b.await();
+        long dt = System.nanoTime() - t0;
+        check(v == W2_N, "w2 result");
+        return new Figure(dt / (2.0 * W2_N), "ns/hop");
+    }
+
+    static Figure w3(boolean yieldOnce) {
+        long t0 = System.nanoTime();
+        List<Task<Integer>> tasks = new ArrayList<>(W3_N);
+        for (int i = 0; i < W3_N; i++) {
+            int n = i;
+            tasks.add(yieldOnce ? createTask(() -> {
+                yieldNow();
+                return n;
+            }) : createTask(() -> n));
+        }
+        List<Integer> res = gather(tasks);
+        long dt = System.nanoTime() - t0;
+        long sum = 0;
+        for (int r : res) {
+            sum += r;
+        }
+        check(sum == (long) W3_N * (W3_N - 1) / 2, "w3 sum");
+        return new Figure(dt / (double) W3_N, "ns/task");
+    }
+
+    static long usedHeap() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        Runtime rt = Runtime.getRuntime();
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
+    static Figure w4() throws InterruptedException {
+        long before = usedHeap();
+        List<Task<Void>> tasks = new ArrayList<>(W4_N);
+        for (int i = 0; i < W4_N; i++) {
+            tasks.add(createTask(() -> {
+                sleep(3600);
+                return null;
+            }));
+        }
+        sleep(0.05); // every task starts and suspends
+        long after = usedHeap();
+        tasks.forEach(Task::cancel);
+        Asyncio.gatherSettled(tasks);
+        return new Figure((after - before) / (double) W4_N, "bytes/task (heap delta after GC)");
+    }
+
+    static Figure w5() {
+        long t0 = System.nanoTime();
+        List<Task<Void>> tasks = new ArrayList<>(W5_N);
+        for (int i = 0; i < W5_N; i++) {
+            long d = delayMs(i);
+            tasks.add(createTask(() -> {
+                sleep(d / 1000.0);
+                return null;
+            }));
+        }
+        gather(tasks);
+        long dt = System.nanoTime() - t0;
+        return new Figure(dt / 1e6 - 1000.0, "ms overhead (wall-1s)");
+    }
+
+    static Figure once(String workload) {
+        LoopOptions opts = LoopOptions.defaults().handleSigint(false).eagerTasks(workload.equals("w3e"));
+        return Asyncio.run(() -> switch (workload) {
+            case "w1" -> w1();
+            case "w2" -> w2();
+            case "w3", "w3e" -> w3(false);
+            case "w3y" -> w3(true);
+            case "w4" -> w4();
+            case "w5" -> w5();
+            default -> throw new IllegalArgumentException("unknown workload " + workload + ": use w1|w2|w3|w3e|w3y|w4|w5");
+        }, opts);
+    }
+
+    static double median(String workload, int warmup, int rounds, boolean print) {
+        for (int i = 0; i < warmup; i++) {
+            once(workload);
+        }
+        double[] vals = new double[rounds];
+        String unit = "";
+        for (int r = 0; r < rounds; r++) {
+            System.gc();
+            Figure f = once(workload);
+            vals[r] = f.value();
+            unit = f.unit();
+            if (print) {
+                System.out.printf(Locale.ROOT, "{\"peer\": \"jasyncio-%s\", \"workload\": \"%s\", \"round\": %d, \"value\": %.2f, \"unit\": \"%s\"}%n",
+                        engine(), workload, r, f.value(), f.unit());
+            }
+        }
+        Arrays.sort(vals);
+        double med = rounds % 2 == 1 ? vals[rounds / 2] : (vals[rounds / 2 - 1] + vals[rounds / 2]) / 2;
+        if (print) {
+            System.out.printf(Locale.ROOT, "{\"peer\": \"jasyncio-%s\", \"workload\": \"%s\", \"median\": %.2f, \"unit\": \"%s\", \"rounds\": %d}%n",
+                    engine(), workload, med, unit, rounds);
+        }
+        return med;
+    }
+
+    static String engine() {
+        return Asyncio.run(() -> getRunningLoop().engine(), LoopOptions.defaults().handleSigint(false));
+    }
+
+    private static void check(boolean ok, String what) {
+        if (!ok) {
+            throw new IllegalStateException("benchmark self-check failed: " + what);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0 || args[0].equals("--help")) {
+            System.out.println("usage: PeerWorkloads WORKLOAD [warmup rounds] | --short   (WORKLOAD = w1|w2|w3|w3e|w3y|w4|w5)");
+            return;
+        }
+        if (args[0].equals("--short")) {
+            System.out.printf("jasyncio %s engine, %d CPU(s) visible; short runs (1-2 warm-up, 3 measured rounds)%n",
+                    engine(), Runtime.getRuntime().availableProcessors());
+            System.out.printf("%-5s %12s  %-34s %s%n", "", "jasyncio", "unit", "peers (PEERS.md, same unit)");
+            for (String w : List.of("w1", "w2", "w3", "w3e", "w3y", "w4", "w5")) {
+                boolean heavy = w.equals("w4") || w.equals("w5");
+                double m = median(w, heavy ? 1 : 2, 3, false);
+                Figure unit = new Figure(0, switch (w) {
+                    case "w1" -> "ns/yield";
+                    case "w2" -> "ns/hop";
+                    case "w4" -> "bytes/task";
+                    case "w5" -> "ms overhead";
+                    default -> "ns/task";
+                });
+                System.out.printf(Locale.ROOT, "%-5s %12.1f  %-34s %s%n", w, m, unit.unit(), PEERS.get(w));
+            }
+            return;
+        }
+        String workload = args[0];
+        boolean heavy = workload.equals("w4") || workload.equals("w5");
+        int warmup = args.length > 1 ? Integer.parseInt(args[1]) : heavy ? 1 : 5;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : heavy ? 3 : 5;
+        median(workload, warmup, rounds, true);
+    }
+}
