@@ -165,29 +165,8 @@ public final class Asyncio {
         Task<?> task = Task.currentOrThrow("sleep()");
         if (nanos <= 0) {
             task.yieldToLoop();
-            return;
-        }
-        EventLoop loop = task.loop;
-        Wakeup wakeup = new Wakeup(loop);
-        TimerHandle timer = loop.callAtNanos(loop.nowNanos() + nanos, wakeup);
-        try {
-            task.awaitFuture(wakeup);
-        } finally {
-            timer.cancel();
-        }
-    }
-
-    /** The future of one sleep, completed by its own timer (no extra callback object). */
-    private static final class Wakeup extends Future<Void> implements Runnable {
-        Wakeup(EventLoop loop) {
-            super(loop);
-        }
-
-        @Override
-        public void run() {
-            if (!done()) {
-                finishResult(null);
-            }
+        } else {
+            task.sleepFor(nanos);
         }
     }
 

@@ -440,7 +440,14 @@ public final class EventLoop implements AutoCloseable {
         Objects.requireNonNull(callback, "callback");
         checkThread();
         checkClosed();
-        TimerHandle h = new TimerHandle(this, callback, whenNanos, timerSequence++);
+        TimerHandle h = new TimerHandle(this, callback, whenNanos, timerSequence++, null);
+        timers.add(h);
+        return h;
+    }
+
+    /** A timer that wakes {@code sleeper} (see {@link Task#sleepFor}). */
+    TimerHandle wakeAtNanos(long whenNanos, Task<?> sleeper) {
+        TimerHandle h = new TimerHandle(this, null, whenNanos, timerSequence++, sleeper);
         timers.add(h);
         return h;
     }

@@ -34,8 +34,8 @@ public class Handle {
         }
         try {
             callback.run();
-        } catch (CancelledError e) {
-            throw e;
+        } catch (VirtualMachineError fatal) {
+            throw fatal;
         } catch (Throwable t) {
             loop.callExceptionHandler(ExceptionContext.of("Exception in callback " + callback, t).withHandle(this));
         }

@@ -50,6 +50,10 @@ public final class Task<T> extends Future<T> {
     private String pendingCancelMessage;
     /** The future this task is suspended on, or null. */
     private Future<?> waiter;
+    /** The timer of the sleep this task is suspended in, or null (a sleep needs no future). */
+    private TimerHandle sleepTimer;
+    /** The current sleep was cancelled (like a cancelled future: uncancel() cannot undo it). */
+    private boolean sleepCancelled;
     /** Innermost Timeout or TaskGroup scope of this task. */
     CancelScope scope;
 
@@ -169,6 +173,41 @@ public final class Task<T> extends Future<T> {
         throwIfCancelled(fut);
     }
 
+    /**
+     * sleep(): suspends until a timer wakes this task. Cancellation removes the timer and wakes
+     * the task at once; a timer that already fired leaves the wake-up queued and the
+     * cancellation is thrown when the task resumes (as asyncio's sleep future would).
+     */
+    void sleepFor(long nanos) {
+        if (mustCancel) {
+            loop.enqueue(this); // deliver at the next step, as for a future cancelled at once
+        } else {
+            sleepTimer = loop.wakeAtNanos(loop.nowNanos() + nanos, this);
+        }
+        try {
+            park();
+        } finally {
+            TimerHandle t = sleepTimer;
+            if (t != null) { // only if the suspension itself failed (pinned)
+                sleepTimer = null;
+                t.cancel();
+            }
+        }
+        if (sleepCancelled) {
+            sleepCancelled = false;
+            throw Sneaky.raise(cancellationToThrow(pendingCancelMessage));
+        }
+        throwIfCancelled(null);
+    }
+
+    /** The sleep's timer fired. */
+    void sleepOver(TimerHandle timer) {
+        if (sleepTimer == timer) {
+            sleepTimer = null;
+            loop.enqueue(this);
+        }
+    }
+
     /** yieldNow(): let every other ready callback run once, then continue. */
     void yieldToLoop() {
         if (!loop.mayYieldWithoutSwitch()) {
@@ -229,6 +268,15 @@ public final class Task<T> extends Future<T> {
             return false;
         }
         cancelsRequested++;
+        TimerHandle sleeping = sleepTimer;
+        if (sleeping != null) {
+            sleepTimer = null;
+            sleeping.cancel();
+            sleepCancelled = true;
+            pendingCancelMessage = message;
+            loop.enqueue(this);
+            return true;
+        }
         Future<?> w = waiter;
         if (w != null && w.cancel(message)) {
             return true;
@@ -357,6 +405,8 @@ public final class Task<T> extends Future<T> {
             Future<?> w = waiter;
             if (w != null) {
                 sb.append(", awaiting=").append(w instanceof Task<?> t ? "Task " + t.getName() : w.getClass().getSimpleName());
+            } else if (sleepTimer != null) {
+                sb.append(", awaiting=sleep until ").append(sleepTimer.when());
             }
             String at = run == PARKED ? pausedAt() : null;
             if (at != null) {

@@ -11,11 +11,23 @@ public final class TimerHandle extends Handle implements Comparable<TimerHandle>
     final long whenNanos;
     final long sequence;
     boolean scheduled = true;
+    /** For a sleep: the task to wake instead of running a callback (saves a future per sleep). */
+    private final Task<?> sleeper;
 
-    TimerHandle(EventLoop loop, Runnable callback, long whenNanos, long sequence) {
+    TimerHandle(EventLoop loop, Runnable callback, long whenNanos, long sequence, Task<?> sleeper) {
         super(loop, callback);
         this.whenNanos = whenNanos;
         this.sequence = sequence;
+        this.sleeper = sleeper;
+    }
+
+    @Override
+    void run() {
+        if (sleeper == null) {
+            super.run();
+        } else if (!cancelled) {
+            sleeper.sleepOver(this);
+        }
     }
 
     /** The loop time, in seconds, at which the callback is due. */
@@ -41,6 +53,7 @@ public final class TimerHandle extends Handle implements Comparable<TimerHandle>
 
     @Override
     public String toString() {
-        return "TimerHandle[when=" + when() + (cancelled ? ", cancelled" : "") + ", " + callback + "]";
+        return "TimerHandle[when=" + when() + (cancelled ? ", cancelled" : "") + ", "
+                + (sleeper != null ? "wakes " + sleeper.getName() : callback) + "]";
     }
 }
