@@ -1,0 +1,125 @@
+package io.jasyncio;
+
+import static io.jasyncio.Asyncio.createTask;
+import static io.jasyncio.Asyncio.sleep;
+import static io.jasyncio.Asyncio.yieldNow;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class LockTest {
+
+    @Test
+    void waitersAcquireInFifoOrder() {
+        TestLoop.run(() -> {
+            Lock lock = new Lock();
+            List<Integer> order = new ArrayList<>();
+            Held first = lock.acquire();
+            List<Task<Void>> tasks = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                int n = i;
+                tasks.add(createTask(() -> {
+                    try (Held h = lock.acquire()) {
+                        order.add(n);
+                        sleep(0.1);
+                    }
+                    return null;
+                }));
+                yieldNow();
+            }
+            first.close();
+            Asyncio.gather(tasks);
+            assertThat(order).containsExactly(0, 1, 2, 3, 4);
+            assertThat(lock.locked()).isFalse();
+            return null;
+        });
+    }
+
+    @Test
+    void releaseWhenUnlockedOrByANonHolderThrows() {
+        TestLoop.run(() -> {
+            Lock lock = new Lock();
+            assertThatThrownBy(lock::release).isInstanceOf(IllegalStateException.class).hasMessageContaining("not acquired");
+            Task<Void> holder = createTask(() -> {
+                lock.acquire();
+                sleep(10);
+                lock.release();
+                return null;
+            });
+            yieldNow();
+            assertThat(lock.locked()).isTrue();
+            assertThatThrownBy(lock::release).isInstanceOf(IllegalStateException.class).hasMessageContaining("held by task");
+            holder.await();
+            return null;
+        });
+    }
+
+    @Test
+    void cancelledWaiterTakesNoTurn() {
+        TestLoop.run(() -> {
+            Lock lock = new Lock();
+            Held held = lock.acquire();
+            Task<String> a = createTask(() -> {
+                try (Held h = lock.acquire()) {
+                    return "a";
+                }
+            });
+            Task<String> b = createTask(() -> {
+                try (Held h = lock.acquire()) {
+                    return "b";
+                }
+            });
+            yieldNow();
+            a.cancel();
+            held.close();
+            assertThatThrownBy(a::await).isInstanceOf(CancelledError.class);
+            assertThat(b.await()).isEqualTo("b");
+            assertThat(lock.locked()).isFalse();
+            return null;
+        });
+    }
+
+    @Test
+    void waiterCancelledAtTheInstantItWasWokenPassesTheLockOn() {
+        TestLoop.run(() -> {
+            Lock lock = new Lock();
+            Held held = lock.acquire();
+            Task<String> a = createTask(() -> {
+                try (Held h = lock.acquire()) {
+                    return "a";
+                }
+            });
+            Task<String> b = createTask(() -> {
+                try (Held h = lock.acquire()) {
+                    return "b";
+                }
+            });
+            yieldNow();
+            held.close(); // wakes a ...
+            a.cancel();   // ... which is cancelled before it runs
+            assertThatThrownBy(a::await).isInstanceOf(CancelledError.class);
+            assertThat(b.await()).isEqualTo("b");
+            assertThat(lock.locked()).isFalse();
+            return null;
+        });
+    }
+
+    @Test
+    void aLockServesOneLoopOnly() {
+        Lock lock = new Lock();
+        TestLoop.run(() -> {
+            lock.acquire().close();
+            return null;
+        });
+        TestLoop.run(() -> {
+            assertThatThrownBy(lock::acquire).isInstanceOf(IllegalStateException.class).hasMessageContaining("different event loop");
+            return null;
+        });
+        assertThatThrownBy(lock::acquire).isInstanceOf(IllegalStateException.class).hasMessageContaining("no event loop");
+    }
+}
