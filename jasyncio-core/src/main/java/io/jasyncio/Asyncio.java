@@ -498,11 +498,14 @@ public final class Asyncio {
     /**
      * Runs blocking {@code work} on the loop's default executor (a virtual thread per call) and
      * suspends until it returns: asyncio's {@code to_thread}. It really runs in parallel with the
-     * loop. Cancellation: the worker is interrupted; the task gets {@link CancelledError} at once.
+     * loop, in a copy of the caller's {@link Context}. Cancellation: the worker is interrupted; the
+     * task gets {@link CancelledError} at once.
      */
     public static <T> T toThread(Callable<T> work) {
+        Objects.requireNonNull(work, "work");
         Task.currentOrThrow("toThread()");
-        return getRunningLoop().runInExecutor(null, work).await();
+        Context context = Context.copyContext(); // the worker sees the caller's context variables
+        return getRunningLoop().runInExecutor(null, () -> context.run(work)).await();
     }
 
     /**

@@ -83,6 +83,8 @@ public final class EventLoop implements AutoCloseable {
     private int outsideWork;
 
     Task<?> currentTask;
+    /** The Context of the task or callback running now (null: empty, created on first set). */
+    Context currentContext;
     private Task<?> liveHead;
     private int liveCount;
     private long taskIds;
@@ -397,7 +399,15 @@ public final class EventLoop implements AutoCloseable {
         checkThread();
         checkClosed();
         Handle h = new Handle(this, callback);
+        h.context = Context.captureForChild();
         ready.add(h);
+        return h;
+    }
+
+    /** Runs {@code callback} on the next turn inside {@code context} (Python's {@code call_soon(cb, context=)}). */
+    public Handle callSoon(Runnable callback, Context context) {
+        Handle h = callSoon(callback);
+        h.context = Objects.requireNonNull(context, "context");
         return h;
     }
 
@@ -441,6 +451,7 @@ public final class EventLoop implements AutoCloseable {
         checkThread();
         checkClosed();
         TimerHandle h = new TimerHandle(this, callback, whenNanos, timerSequence++, null);
+        h.context = Context.captureForChild();
         timers.add(h);
         return h;
     }
@@ -520,6 +531,7 @@ public final class EventLoop implements AutoCloseable {
         checkThread();
         checkClosed();
         Task<T> task = new Task<>(this, name, coroutine);
+        task.context = Context.captureForChild();
         addLive(task);
         if (eagerStart && running && RUNNING.get() == this) {
             task.step();

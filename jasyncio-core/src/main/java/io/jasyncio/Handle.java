@@ -11,6 +11,8 @@ public class Handle {
     final Runnable callback;
     final EventLoop loop;
     volatile boolean cancelled;
+    /** The context the callback runs in (null: a fresh empty one). */
+    Context context;
 
     Handle(EventLoop loop, Runnable callback) {
         this.loop = loop;
@@ -32,12 +34,15 @@ public class Handle {
         if (cancelled) {
             return;
         }
+        loop.currentContext = context;
         try {
             callback.run();
         } catch (VirtualMachineError fatal) {
             throw fatal;
         } catch (Throwable t) {
             loop.callExceptionHandler(ExceptionContext.of("Exception in callback " + callback, t).withHandle(this));
+        } finally {
+            loop.currentContext = null;
         }
     }
 

@@ -57,6 +57,9 @@ public final class Task<T> extends Future<T> {
     /** Innermost Timeout or TaskGroup scope of this task. */
     CancelScope scope;
 
+    /** This task's own context (a copy of its creator's; null while empty). */
+    Context context;
+
     /** The loop's intrusive list of unfinished tasks (invariant 3). */
     Task<?> prevLive, nextLive;
 
@@ -96,11 +99,15 @@ public final class Task<T> extends Future<T> {
         }
         EventLoop l = loop;
         Task<?> previous = l.currentTask;
+        Context previousContext = l.currentContext;
         l.currentTask = this;
+        l.currentContext = context;
         try {
             strand.resume();
         } finally {
+            context = l.currentContext; // a first set() inside the step created the task's context
             l.currentTask = previous;
+            l.currentContext = previousContext;
         }
     }
 
