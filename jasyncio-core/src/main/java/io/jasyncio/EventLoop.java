@@ -89,6 +89,8 @@ public final class EventLoop implements AutoCloseable {
     private int liveCount;
     private long taskIds;
 
+    private final java.util.Set<AsyncGenerator<?>> asyncGenerators =
+            java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
     private ExceptionHandler exceptionHandler;
     private ExecutorService defaultExecutor;
     private SlowStepWatchdog watchdog;
@@ -569,6 +571,22 @@ public final class EventLoop implements AutoCloseable {
         }
         t.prevLive = t.nextLive = null;
         liveCount--;
+    }
+
+    void registerAsyncGenerator(AsyncGenerator<?> g) {
+        asyncGenerators.add(g);
+    }
+
+    /**
+     * Closes every async generator of this loop that is still open, cancelling their bodies so
+     * their {@code finally} blocks run: asyncio's {@code shutdown_asyncgens}. Called by
+     * {@link Runner#close()}; run the loop afterwards to let the bodies finish.
+     */
+    public void shutdownAsyncGenerators() {
+        for (AsyncGenerator<?> g : new ArrayList<>(asyncGenerators)) {
+            g.closeInBackground();
+        }
+        asyncGenerators.clear();
     }
 
     /** Every task of this loop that is not done yet. */

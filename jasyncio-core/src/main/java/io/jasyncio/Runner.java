@@ -101,6 +101,7 @@ public final class Runner implements AutoCloseable {
             return;
         }
         try {
+            loop.shutdownAsyncGenerators();
             cancelAllTasks(loop);
             loop.shutdownDefaultExecutor();
         } finally {
