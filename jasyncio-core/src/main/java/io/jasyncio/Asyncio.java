@@ -496,7 +496,7 @@ public final class Asyncio {
     // ================================================================ threads
 
     /**
-     * Runs blocking {@code work} on the loop's default executor (a virtual thread per call) and
+     * Runs blocking {@code work} on the loop's default executor (a pool of platform threads) and
      * suspends until it returns: asyncio's {@code to_thread}. It really runs in parallel with the
      * loop, in a copy of the caller's {@link Context}. Cancellation: the worker is interrupted; the
      * task gets {@link CancelledError} at once.

@@ -47,6 +47,13 @@ public final class Runner implements AutoCloseable {
         this.options = Objects.requireNonNull(options, "options");
     }
 
+    /** A runner that takes over an existing, stopped loop (to finish and close it). */
+    static Runner adopt(EventLoop loop) {
+        Runner r = new Runner(LoopOptions.defaults().handleSigint(false));
+        r.loop = loop;
+        return r;
+    }
+
     /** The runner's loop, created on first use. */
     public EventLoop getLoop() {
         if (closed) {
