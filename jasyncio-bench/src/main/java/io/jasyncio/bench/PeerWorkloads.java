@@ -8,6 +8,7 @@ import static io.jasyncio.Asyncio.yieldNow;
 
 import io.jasyncio.Asyncio;
 import io.jasyncio.LoopOptions;
+import io.jasyncio.Queue;
 import io.jasyncio.Task;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -57,7 +58,7 @@ public final class PeerWorkloads {
     }
 
     static Figure w2() {
-        Slot<Integer> q1 = new Slot<>(), q2 = new Slot<>();
+        Queue<Integer> q1 = new Queue<>(1), q2 = new Queue<>(1);
         long t0 = System.nanoTime();
         Task<Void> b = createTask(() -> {
             for (int i = 0; i < W2_N; i++) {
