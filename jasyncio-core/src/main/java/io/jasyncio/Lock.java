@@ -35,7 +35,7 @@ public final class Lock extends LoopBound {
      */
     public Held acquire() {
         EventLoop loop = loop();
-        if (!locked && noLiveWaiter()) {
+        if (!locked && !hasLiveWaiter(waiters)) {
             take(loop);
             return held;
         }
@@ -59,18 +59,6 @@ public final class Lock extends LoopBound {
         }
         take(loop);
         return held;
-    }
-
-    private boolean noLiveWaiter() {
-        if (waiters == null) {
-            return true;
-        }
-        for (Future<Boolean> w : waiters) {
-            if (!w.cancelled()) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private void take(EventLoop loop) {

@@ -24,6 +24,18 @@ abstract class LoopBound {
         return loop;
     }
 
+    /** True if some waiter is still waiting for its turn (not cancelled). */
+    static boolean hasLiveWaiter(java.util.ArrayDeque<Future<Boolean>> waiters) {
+        if (waiters != null) {
+            for (Future<Boolean> w : waiters) {
+                if (!w.cancelled()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** Wakes the first waiter that is not done yet; returns false if there was none. */
     static boolean wakeFirst(java.util.ArrayDeque<Future<Boolean>> waiters, boolean value) {
         if (waiters == null) {

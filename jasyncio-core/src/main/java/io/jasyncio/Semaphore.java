@@ -35,17 +35,7 @@ public class Semaphore extends LoopBound {
 
     /** True when {@link #acquire()} would suspend. */
     public boolean locked() {
-        if (value == 0) {
-            return true;
-        }
-        if (waiters != null) {
-            for (Future<Boolean> w : waiters) {
-                if (!w.cancelled()) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return value == 0 || hasLiveWaiter(waiters);
     }
 
     /**
