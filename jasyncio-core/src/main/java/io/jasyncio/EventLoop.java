@@ -5,6 +5,8 @@ import io.jasyncio.internal.Engines;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -256,12 +258,14 @@ public final class EventLoop implements AutoCloseable {
             timeout = Math.max(0, timers.peek().whenNanos - nowNanos());
         }
         if (timeout != 0) {
-            if (virtualTime && outsideWork == 0 && timeout > 0) {
+            if (virtualTime && outsideWork == 0 && timeout > 0 && selector.keys().isEmpty()) {
                 virtualNanos += timeout; // nothing can happen before the next timer: jump to it
             } else {
                 waitForEvents(timeout);
             }
             drainInbox();
+        } else if (!selector.keys().isEmpty()) {
+            pollEvents(); // something is ready, but I/O must not starve
         }
         long end = nowNanos();
         while (!timers.isEmpty() && timers.peek().whenNanos <= end) {
@@ -369,11 +373,139 @@ public final class EventLoop implements AutoCloseable {
         } finally {
             waiting = false;
         }
-        selector.selectedKeys().clear();
+        processSelectedKeys();
         if (virtualTime) {
             long elapsed = System.nanoTime() - before;
             virtualNanos += timeoutNanos < 0 ? elapsed : Math.min(elapsed, timeoutNanos);
         }
+    }
+
+    private void pollEvents() {
+        try {
+            selector.selectNow();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the event loop's selector failed", e);
+        }
+        processSelectedKeys();
+    }
+
+    /** Queues the reader/writer callbacks of every channel the selector found ready (asyncio's _process_events). */
+    private void processSelectedKeys() {
+        java.util.Set<SelectionKey> selected = selector.selectedKeys();
+        if (selected.isEmpty()) {
+            return;
+        }
+        for (SelectionKey key : selected) {
+            IoCallbacks io = (IoCallbacks) key.attachment();
+            int ops;
+            try {
+                ops = key.readyOps();
+            } catch (java.nio.channels.CancelledKeyException gone) {
+                continue;
+            }
+            if ((ops & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0 && io.reader != null) {
+                ready.add(io.reader);
+            }
+            if ((ops & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0 && io.writer != null) {
+                ready.add(io.writer);
+            }
+        }
+        selected.clear();
+    }
+
+    // ================================================================ I/O readiness (asyncio's add_reader & co)
+
+    /** The callbacks registered for one channel; the attachment of its selection key. */
+    private static final class IoCallbacks {
+        Handle reader;
+        Handle writer;
+    }
+
+    /**
+     * Calls {@code callback} on the loop whenever {@code channel} is readable (or, for a server
+     * channel, has a connection to accept), until {@link #removeReader}. Replaces an earlier reader.
+     * @throws IllegalArgumentException if the channel is in blocking mode
+     */
+    public Handle addReader(SelectableChannel channel, Runnable callback) {
+        Handle h = new Handle(this, Objects.requireNonNull(callback, "callback"));
+        io(channel, channel instanceof java.nio.channels.ServerSocketChannel ? SelectionKey.OP_ACCEPT : SelectionKey.OP_READ)
+                .reader = h;
+        return h;
+    }
+
+    /** Stops watching {@code channel} for reading; returns whether a reader was registered. */
+    public boolean removeReader(SelectableChannel channel) {
+        return removeIo(channel, SelectionKey.OP_READ | SelectionKey.OP_ACCEPT, true);
+    }
+
+    /**
+     * Calls {@code callback} whenever {@code channel} is writable (or, while connecting, when the
+     * connection attempt finished), until {@link #removeWriter}. Replaces an earlier writer.
+     */
+    public Handle addWriter(SelectableChannel channel, Runnable callback) {
+        Handle h = new Handle(this, Objects.requireNonNull(callback, "callback"));
+        int op = channel instanceof java.nio.channels.SocketChannel sc && sc.isConnectionPending()
+                ? SelectionKey.OP_CONNECT : SelectionKey.OP_WRITE;
+        io(channel, op).writer = h;
+        return h;
+    }
+
+    /** Stops watching {@code channel} for writing; returns whether a writer was registered. */
+    public boolean removeWriter(SelectableChannel channel) {
+        return removeIo(channel, SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT, false);
+    }
+
+    private IoCallbacks io(SelectableChannel channel, int op) {
+        Objects.requireNonNull(channel, "channel");
+        checkThread();
+        checkClosed();
+        if (channel.isBlocking()) {
+            throw new IllegalArgumentException("the channel must be in non-blocking mode: call configureBlocking(false) first");
+        }
+        SelectionKey key = channel.keyFor(selector);
+        try {
+            if (key == null || !key.isValid()) {
+                if (key != null) {
+                    selector.selectNow(); // flush the cancelled key before registering again
+                }
+                IoCallbacks io = new IoCallbacks();
+                channel.register(selector, op, io);
+                return io;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot watch " + channel, e);
+        }
+        key.interestOps(key.interestOps() | op);
+        return (IoCallbacks) key.attachment();
+    }
+
+    private boolean removeIo(SelectableChannel channel, int ops, boolean reader) {
+        Objects.requireNonNull(channel, "channel");
+        checkThread();
+        if (closed) {
+            return false;
+        }
+        SelectionKey key = channel.keyFor(selector);
+        if (key == null || !key.isValid()) {
+            return false;
+        }
+        IoCallbacks io = (IoCallbacks) key.attachment();
+        Handle h = reader ? io.reader : io.writer;
+        if (reader) {
+            io.reader = null;
+        } else {
+            io.writer = null;
+        }
+        int remaining = key.interestOps() & ~ops;
+        if (remaining == 0) {
+            key.cancel();
+        } else {
+            key.interestOps(remaining);
+        }
+        if (h != null) {
+            h.cancel();
+        }
+        return h != null;
     }
 
     /**

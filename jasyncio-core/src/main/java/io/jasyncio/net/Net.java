@@ -1,0 +1,266 @@
+package io.jasyncio.net;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.EventLoop;
+import io.jasyncio.Future;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * Networking entry points: asyncio's {@code open_connection}, {@code start_server},
+ * {@code loop.create_connection}, {@code loop.create_server}, {@code loop.sock_*} and
+ * {@code getaddrinfo}. Every method suspends the calling task and must run inside one.
+ *
+ * <pre>{@code
+ * StreamPair conn = Net.openConnection("127.0.0.1", 8888);
+ * conn.writer().write("ping\n");
+ * byte[] line = conn.reader().readline();
+ * }</pre>
+ *
+ * <p>Errors are the JDK's own, specific {@link IOException}s, thrown at the caller:
+ * {@link java.net.ConnectException} (refused), {@link java.net.UnknownHostException},
+ * {@link java.net.BindException} (port in use). The loop and other connections are unaffected,
+ * and a failed attempt leaves no channel open.
+ */
+public final class Net {
+    private Net() {}
+
+    /** Runs a stream server's connection: one task per client. */
+    @FunctionalInterface
+    public interface ClientHandler {
+        void handle(StreamReader reader, StreamWriter writer) throws Exception;
+    }
+
+    /** A connected protocol and its transport: what {@link #createConnection} returns. */
+    public record Connection<P extends Protocol>(Transport transport, P protocol) {}
+
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
+    // ---------------------------------------------------------------- names
+
+    /**
+     * Resolves {@code host} (off the loop thread unless it is a literal address): asyncio's
+     * {@code getaddrinfo}. Every address, in the resolver's order.
+     */
+    public static List<InetSocketAddress> getAddrInfo(String host, int port) throws IOException {
+        Objects.requireNonNull(host, "host");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+        InetAddress[] all;
+        if (IPV4.matcher(host).matches() || host.indexOf(':') >= 0) {
+            all = new InetAddress[] {InetAddress.getByName(host)}; // a literal: no lookup
+        } else {
+            all = Asyncio.toThread(() -> InetAddress.getAllByName(host));
+        }
+        List<InetSocketAddress> out = new ArrayList<>(all.length);
+        for (InetAddress a : all) {
+            out.add(new InetSocketAddress(a, port));
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- transports & protocols
+
+    /**
+     * Connects to {@code host:port}, trying each resolved address in turn, and starts
+     * {@code factory}'s protocol on the connection.
+     */
+    public static <P extends Protocol> Connection<P> createConnection(Supplier<P> factory, String host, int port) throws IOException {
+        Objects.requireNonNull(factory, "factory");
+        EventLoop loop = Asyncio.getRunningLoop();
+        SocketChannel ch = connect(host, port);
+        P protocol = factory.get();
+        SocketTransport t = new SocketTransport(loop, ch, protocol);
+        t.start();
+        Asyncio.yieldNow(); // connectionMade has run when this returns
+        return new Connection<>(t, protocol);
+    }
+
+    private static SocketChannel connect(String host, int port) throws IOException {
+        IOException failure = null;
+        for (InetSocketAddress addr : getAddrInfo(host, port)) {
+            SocketChannel ch = SocketChannel.open(addr.getAddress() instanceof java.net.Inet6Address
+                    ? java.net.StandardProtocolFamily.INET6 : java.net.StandardProtocolFamily.INET);
+            boolean ok = false;
+            try {
+                ch.configureBlocking(false);
+                sockConnect(ch, addr);
+                ok = true;
+                return ch;
+            } catch (IOException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            } finally {
+                if (!ok) {
+                    Server.closeQuietly(ch);
+                }
+            }
+        }
+        throw failure != null ? failure : new java.net.UnknownHostException(host);
+    }
+
+    /**
+     * Listens on {@code host:port} (port 0: any free port; host null: every interface) and starts
+     * a protocol from {@code factory} for every connection. {@code SO_REUSEADDR} is on; backlog 100.
+     */
+    public static Server createServer(Supplier<? extends Protocol> factory, String host, int port) throws IOException {
+        return createServer(factory, host, port, 100, false);
+    }
+
+    /**
+     * {@link #createServer(Supplier, String, int)} with a backlog and {@code SO_REUSEPORT}. A host
+     * name that resolves to several addresses (IPv4 and IPv6) listens on each.
+     */
+    public static Server createServer(Supplier<? extends Protocol> factory, String host, int port, int backlog, boolean reusePort)
+            throws IOException {
+        Objects.requireNonNull(factory, "factory");
+        EventLoop loop = Asyncio.getRunningLoop();
+        List<InetSocketAddress> addrs = host == null ? List.of(new InetSocketAddress(port)) : getAddrInfo(host, port);
+        List<ServerSocketChannel> channels = new ArrayList<>();
+        try {
+            for (InetSocketAddress addr : addrs) {
+                ServerSocketChannel ch = ServerSocketChannel.open();
+                channels.add(ch);
+                ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                if (reusePort) {
+                    ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+                }
+                ch.bind(addr, backlog);
+                ch.configureBlocking(false);
+            }
+        } catch (IOException | RuntimeException e) {
+            channels.forEach(Server::closeQuietly);
+            throw e;
+        }
+        return new Server(loop, channels, factory);
+    }
+
+    // ---------------------------------------------------------------- streams
+
+    /** Connects and returns the stream pair (asyncio's {@code open_connection}). */
+    public static StreamPair openConnection(String host, int port) throws IOException {
+        return openConnection(host, port, StreamReader.DEFAULT_LIMIT);
+    }
+
+    /** {@link #openConnection(String, int)} with the reader's buffer limit. */
+    public static StreamPair openConnection(String host, int port, int limit) throws IOException {
+        EventLoop loop = Asyncio.getRunningLoop();
+        StreamReader reader = new StreamReader(limit);
+        StreamReaderProtocol protocol = createConnection(() -> new StreamReaderProtocol(loop, reader, null), host, port).protocol();
+        return new StreamPair(reader, protocol.writer());
+    }
+
+    /**
+     * Listens and runs {@code handler} in a new task for every connection (asyncio's
+     * {@code start_server}). An exception from a handler goes to the loop's exception handler and
+     * closes that connection only.
+     */
+    public static Server startServer(ClientHandler handler, String host, int port) throws IOException {
+        return startServer(handler, host, port, StreamReader.DEFAULT_LIMIT);
+    }
+
+    /** {@link #startServer(ClientHandler, String, int)} with the readers' buffer limit. */
+    public static Server startServer(ClientHandler handler, String host, int port, int limit) throws IOException {
+        Objects.requireNonNull(handler, "handler");
+        EventLoop loop = Asyncio.getRunningLoop();
+        return createServer(() -> new StreamReaderProtocol(loop, new StreamReader(limit), handler), host, port);
+    }
+
+    // ---------------------------------------------------------------- low-level socket operations
+
+    /** Connects a non-blocking channel, suspending until the attempt finishes. */
+    public static void sockConnect(SocketChannel ch, SocketAddress address) throws IOException {
+        if (ch.isBlocking()) {
+            throw new IllegalArgumentException("the channel must be non-blocking");
+        }
+        if (ch.connect(address)) {
+            return;
+        }
+        waitFor(ch, true);
+        ch.finishConnect();
+    }
+
+    /** Accepts one connection, suspending until one arrives; the new channel is non-blocking. */
+    public static SocketChannel sockAccept(ServerSocketChannel ch) throws IOException {
+        while (true) {
+            SocketChannel c = ch.accept();
+            if (c != null) {
+                c.configureBlocking(false);
+                return c;
+            }
+            waitFor(ch, false);
+        }
+    }
+
+    /** Receives up to {@code n} bytes (empty at the end of the stream), suspending until some arrive. */
+    public static byte[] sockRecv(SocketChannel ch, int n) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(n);
+        int got = sockRecvInto(ch, b);
+        return got <= 0 ? new byte[0] : java.util.Arrays.copyOf(b.array(), got);
+    }
+
+    /** Receives into {@code buffer}; returns the count, or -1 at the end of the stream. */
+    public static int sockRecvInto(SocketChannel ch, ByteBuffer buffer) throws IOException {
+        while (true) {
+            int n = ch.read(buffer);
+            if (n != 0 || !buffer.hasRemaining()) {
+                return n;
+            }
+            waitFor(ch, false);
+        }
+    }
+
+    /**
+     * Sends every byte of {@code data}, suspending while the socket's buffer is full.
+     * Cancellation: some bytes may have been sent; the buffer's position says how many.
+     */
+    public static void sockSendAll(SocketChannel ch, ByteBuffer data) throws IOException {
+        while (data.hasRemaining()) {
+            if (ch.write(data) == 0) {
+                waitFor(ch, true);
+            }
+        }
+    }
+
+    private static void waitFor(SelectableChannel ch, boolean write) {
+        EventLoop loop = Asyncio.getRunningLoop();
+        Future<Void> ready = loop.createFuture();
+        Runnable wake = () -> {
+            if (!ready.done()) {
+                ready.setResult(null);
+            }
+        };
+        if (write) {
+            loop.addWriter(ch, wake);
+        } else {
+            loop.addReader(ch, wake);
+        }
+        try {
+            ready.await();
+        } finally {
+            if (write) {
+                loop.removeWriter(ch);
+            } else {
+                loop.removeReader(ch);
+            }
+        }
+    }
+
+}

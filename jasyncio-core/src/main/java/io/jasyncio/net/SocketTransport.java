@@ -1,0 +1,374 @@
+package io.jasyncio.net;
+
+import io.jasyncio.EventLoop;
+import io.jasyncio.ExceptionContext;
+import java.io.IOException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.Objects;
+
+/**
+ * The TCP transport: a non-blocking {@link SocketChannel} driven by the loop's selector
+ * (asyncio's {@code _SelectorSocketTransport}).
+ *
+ * <h2>States</h2>
+ * <pre>
+ *  state   | reading      | writing                               | next
+ *  OPEN    | unless paused| direct, rest buffered                 | CLOSING (close), LOST (abort, error, flushed close)
+ *  CLOSING | no           | flushes the buffer, accepts no writes | LOST (buffer empty)
+ *  LOST    | no           | no; connectionLost scheduled once     | -
+ * </pre>
+ * Invariants: (1) {@code connectionLost} is called exactly once, on a later loop turn, and the
+ * channel is closed right after it; (2) the writer is registered exactly while the buffer is not
+ * empty; (3) the protocol is paused exactly while the buffer is above the high-water mark.
+ *
+ * <p>Implementation notes: reads go into one direct buffer shared by every transport of the loop
+ * (the loop is single-threaded and {@code dataReceived} may not keep the view), so an idle
+ * connection holds no read memory. A write first goes straight to the socket; only the rest is
+ * copied into the write queue, flushed with a gathering write when the socket is writable.
+ */
+public final class SocketTransport implements Transport {
+    private static final int READ_SIZE = 256 * 1024;
+    private static final ThreadLocal<ByteBuffer> READ_BUFFERS = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(READ_SIZE));
+
+    private final EventLoop loop;
+    private final SocketChannel channel;
+    private Protocol protocol;
+    private final ArrayDeque<ByteBuffer> writeQueue = new ArrayDeque<>();
+    private int buffered;
+    private int high = 64 * 1024, low = 16 * 1024;
+    private boolean protocolPaused;
+    private boolean reading = true;
+    private boolean closing;
+    private boolean lost;
+    private boolean eofPending, eofWritten;
+    private int connLostCountdown; // writes after the peer went away are dropped; asyncio warns after 5
+    private boolean closedByUs;
+
+    SocketTransport(EventLoop loop, SocketChannel channel, Protocol protocol) {
+        this.loop = loop;
+        this.channel = channel;
+        this.protocol = protocol;
+        try {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // not a TCP socket (Unix domain): nothing to tune
+        }
+    }
+
+    /** Starts the transport: {@code connectionMade} on the next turn, then reading. */
+    void start() {
+        loop.callSoon(() -> {
+            if (lost) {
+                return;
+            }
+            protocol.connectionMade(this);
+            if (!closing && reading) {
+                loop.addReader(channel, this::onReadable);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    private void onReadable() {
+        if (lost || closing) {
+            return;
+        }
+        try {
+            if (protocol instanceof BufferedProtocol bp) {
+                ByteBuffer b = bp.getBuffer(READ_SIZE);
+                if (b == null || !b.hasRemaining()) {
+                    throw new IllegalStateException("BufferedProtocol.getBuffer() returned no free space");
+                }
+                int n = channel.read(b);
+                if (n < 0) {
+                    onEof();
+                } else if (n > 0) {
+                    bp.bufferUpdated(n);
+                }
+                return;
+            }
+            ByteBuffer buf = READ_BUFFERS.get();
+            buf.clear();
+            int n = channel.read(buf);
+            if (n < 0) {
+                onEof();
+            } else if (n > 0) {
+                buf.flip();
+                protocol.dataReceived(buf.asReadOnlyBuffer());
+            }
+        } catch (IOException e) {
+            fatalError(e);
+        }
+    }
+
+    private void onEof() {
+        loop.removeReader(channel);
+        boolean keepOpen = protocol.eofReceived();
+        if (!keepOpen) {
+            close();
+        }
+    }
+
+    @Override
+    public void pauseReading() {
+        if (closing || !reading) {
+            return;
+        }
+        reading = false;
+        loop.removeReader(channel);
+    }
+
+    @Override
+    public void resumeReading() {
+        if (closing || reading) {
+            return;
+        }
+        reading = true;
+        loop.addReader(channel, this::onReadable);
+    }
+
+    @Override
+    public boolean isReading() {
+        return reading && !closing;
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    @Override
+    public void write(ByteBuffer data) {
+        Objects.requireNonNull(data, "data");
+        if (eofPending || eofWritten) {
+            throw new IllegalStateException("cannot write after writeEof()");
+        }
+        if (closedByUs) {
+            throw new IllegalStateException("write() after close(): the transport is closed");
+        }
+        if (lost || closing) {
+            connLostCountdown++;
+            if (connLostCountdown == 5) {
+                loop.callExceptionHandler(ExceptionContext.of("socket.send() raised exception: the transport is closed; "
+                        + "writes after close are dropped", null));
+            }
+            return;
+        }
+        if (!data.hasRemaining()) {
+            return;
+        }
+        if (writeQueue.isEmpty()) {
+            try {
+                channel.write(data);
+            } catch (IOException e) {
+                fatalError(e);
+                return;
+            }
+            if (!data.hasRemaining()) {
+                return;
+            }
+            loop.addWriter(channel, this::onWritable);
+        }
+        ByteBuffer copy = ByteBuffer.allocate(data.remaining());
+        copy.put(data).flip();
+        writeQueue.add(copy);
+        buffered += copy.remaining();
+        maybePauseProtocol();
+    }
+
+    private void onWritable() {
+        if (lost) {
+            return;
+        }
+        try {
+            ByteBuffer[] bufs = writeQueue.toArray(new ByteBuffer[0]);
+            long n = channel.write(bufs);
+            buffered -= (int) n;
+            while (!writeQueue.isEmpty() && !writeQueue.peekFirst().hasRemaining()) {
+                writeQueue.pollFirst();
+            }
+        } catch (IOException e) {
+            fatalError(e);
+            return;
+        }
+        maybeResumeProtocol();
+        if (writeQueue.isEmpty()) {
+            loop.removeWriter(channel);
+            if (closing) {
+                lose(null);
+            } else if (eofPending) {
+                shutdownOutput();
+            }
+        }
+    }
+
+    private void maybePauseProtocol() {
+        if (!protocolPaused && buffered > high) {
+            protocolPaused = true;
+            try {
+                protocol.pauseWriting();
+            } catch (RuntimeException e) {
+                loop.callExceptionHandler(ExceptionContext.of("protocol.pauseWriting() failed", e));
+            }
+        }
+    }
+
+    private void maybeResumeProtocol() {
+        if (protocolPaused && buffered <= low) {
+            protocolPaused = false;
+            try {
+                protocol.resumeWriting();
+            } catch (RuntimeException e) {
+                loop.callExceptionHandler(ExceptionContext.of("protocol.resumeWriting() failed", e));
+            }
+        }
+    }
+
+    @Override
+    public void setWriteBufferLimits(int high, int low) {
+        if (high < 0 || low < 0 || low > high) {
+            throw new IllegalArgumentException("need 0 <= low <= high, got high=" + high + ", low=" + low);
+        }
+        this.high = high;
+        this.low = low;
+        maybePauseProtocol();
+        maybeResumeProtocol();
+    }
+
+    @Override
+    public int getWriteBufferSize() {
+        return buffered;
+    }
+
+    @Override
+    public void writeEof() {
+        if (closing || eofPending || eofWritten) {
+            return;
+        }
+        eofPending = true;
+        if (writeQueue.isEmpty()) {
+            shutdownOutput();
+        }
+    }
+
+    private void shutdownOutput() {
+        eofPending = false;
+        eofWritten = true;
+        try {
+            channel.shutdownOutput();
+        } catch (IOException e) {
+            fatalError(e);
+        }
+    }
+
+    @Override
+    public boolean canWriteEof() {
+        return true;
+    }
+
+    // ---------------------------------------------------------------- closing
+
+    @Override
+    public void close() {
+        if (closing || lost) {
+            return;
+        }
+        closing = true;
+        closedByUs = true;
+        loop.removeReader(channel);
+        if (writeQueue.isEmpty()) {
+            lose(null);
+        }
+    }
+
+    @Override
+    public void abort() {
+        closedByUs = true;
+        forceClose(null);
+    }
+
+    @Override
+    public boolean isClosing() {
+        return closing || lost;
+    }
+
+    private void fatalError(IOException e) {
+        // A reset or broken pipe is the peer's doing, not a bug: it goes to the protocol only.
+        forceClose(e);
+    }
+
+    private void forceClose(Throwable exc) {
+        if (lost) {
+            return;
+        }
+        writeQueue.clear();
+        buffered = 0;
+        closing = true;
+        loop.removeReader(channel);
+        lose(exc);
+    }
+
+    /** Schedules connectionLost once, then closes the channel (invariant 1). */
+    private void lose(Throwable exc) {
+        if (lost) {
+            return;
+        }
+        lost = true;
+        loop.removeWriter(channel);
+        loop.removeReader(channel);
+        loop.callSoon(() -> {
+            try {
+                protocol.connectionLost(exc);
+            } finally {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // nothing more to do for a channel that is going away
+                }
+                if (onClosed != null) {
+                    onClosed.run();
+                }
+            }
+        });
+    }
+
+    private Runnable onClosed;
+
+    /** Called by a {@link Server} to learn when this connection is gone. */
+    void onClosed(Runnable r) {
+        this.onClosed = r;
+    }
+
+    // ---------------------------------------------------------------- info
+
+    @Override
+    public Object getExtraInfo(String name) {
+        try {
+            return switch (name) {
+                case "peername" -> channel.getRemoteAddress();
+                case "sockname" -> channel.getLocalAddress();
+                case "socket" -> channel;
+                default -> null;
+            };
+        } catch (IOException closed) {
+            return null;
+        }
+    }
+
+    @Override
+    public Protocol getProtocol() {
+        return protocol;
+    }
+
+    /** Replaces the protocol (asyncio's {@code set_protocol}). */
+    public void setProtocol(Protocol protocol) {
+        this.protocol = Objects.requireNonNull(protocol, "protocol");
+    }
+
+    @Override
+    public String toString() {
+        return "SocketTransport[" + (lost ? "closed" : closing ? "closing" : "open") + ", " + getExtraInfo("peername")
+                + (buffered > 0 ? ", buffered=" + buffered : "") + "]";
+    }
+}

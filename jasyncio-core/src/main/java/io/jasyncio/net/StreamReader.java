@@ -1,0 +1,347 @@
+package io.jasyncio.net;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.Future;
+import io.jasyncio.IncompleteReadException;
+import io.jasyncio.LimitOverrunException;
+import io.jasyncio.internal.Sneaky;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+
+/**
+ * The reading side of a stream connection: asyncio's {@code StreamReader}. Every read suspends
+ * the calling task until enough bytes (or the end) arrive.
+ *
+ * <p>Memory is bounded: when more than twice the limit (default 64 KiB) is buffered, the
+ * transport stops reading from the socket until the task consumes below the limit, so a fast peer
+ * cannot make a slow consumer's buffer grow.
+ *
+ * <p>Cancellation: a cancelled read consumes nothing; the bytes stay buffered for the next read.
+ * Only one task may wait for data at a time; a second concurrent read fails with
+ * {@link IllegalStateException}.
+ *
+ * <p>Iteration yields lines ({@link #readline()}) until the end of the stream. Loop-confined.
+ */
+public final class StreamReader implements Iterable<byte[]> {
+    /** The default limit: 64 KiB, as asyncio. */
+    public static final int DEFAULT_LIMIT = 64 * 1024;
+
+    private final int limit;
+    private byte[] buf = new byte[1024];
+    private int start, end;
+    private boolean eof;
+    private Throwable exception;
+    private Future<Void> waiter;
+    private Transport transport;
+    private boolean paused;
+
+    public StreamReader() {
+        this(DEFAULT_LIMIT);
+    }
+
+    public StreamReader(int limit) {
+        if (limit <= 0) {
+            throw new IllegalArgumentException("limit must be > 0, not " + limit);
+        }
+        this.limit = limit;
+    }
+
+    // ---------------------------------------------------------------- fed by the protocol
+
+    void setTransport(Transport t) {
+        this.transport = t;
+    }
+
+    /** Appends received bytes (called by the protocol). */
+    public void feedData(ByteBuffer data) {
+        int n = data.remaining();
+        if (n == 0) {
+            return;
+        }
+        ensureRoom(n);
+        data.get(buf, end, n);
+        end += n;
+        wakeWaiter();
+        if (transport != null && !paused && size() > 2 * limit) {
+            transport.pauseReading();
+            paused = true;
+        }
+    }
+
+    /** Marks the end of the stream. */
+    public void feedEof() {
+        eof = true;
+        wakeWaiter();
+    }
+
+    /** Makes every pending and later read fail with {@code exc}. */
+    public void setException(Throwable exc) {
+        exception = exc;
+        wakeWaiter();
+    }
+
+    /** The error set by {@link #setException}, or null. */
+    public Throwable exception() {
+        return exception;
+    }
+
+    private void wakeWaiter() {
+        Future<Void> w = waiter;
+        if (w != null && !w.done()) {
+            w.setResult(null);
+        }
+    }
+
+    private void ensureRoom(int n) {
+        if (end + n <= buf.length) {
+            return;
+        }
+        int size = size();
+        if (size + n <= buf.length / 2) {
+            System.arraycopy(buf, start, buf, 0, size); // compact
+        } else {
+            byte[] bigger = new byte[Math.max(buf.length * 2, size + n)];
+            System.arraycopy(buf, start, bigger, 0, size);
+            buf = bigger;
+        }
+        start = 0;
+        end = size;
+    }
+
+    /** Bytes buffered and not read yet. */
+    int bufferedSize() {
+        return size();
+    }
+
+    private int size() {
+        return end - start;
+    }
+
+    private byte[] take(int n) {
+        byte[] out = Arrays.copyOfRange(buf, start, start + n);
+        start += n;
+        if (start == end) {
+            start = end = 0;
+        }
+        maybeResumeTransport();
+        return out;
+    }
+
+    private void maybeResumeTransport() {
+        if (paused && size() <= limit) {
+            paused = false;
+            transport.resumeReading();
+        }
+    }
+
+    private void waitForData(String what) throws IOException {
+        if (waiter != null) {
+            throw new IllegalStateException(what + "() called while another task is already waiting for incoming data on this stream");
+        }
+        if (eof) {
+            throw new IllegalStateException("waiting for data after the end of the stream");
+        }
+        if (paused) {
+            paused = false;
+            transport.resumeReading();
+        }
+        waiter = Asyncio.getRunningLoop().createFuture();
+        try {
+            waiter.await();
+        } finally {
+            waiter = null;
+        }
+    }
+
+    private void throwIfFailed() throws IOException {
+        if (exception != null) {
+            throw Sneaky.raise(exception);
+        }
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    /**
+     * Reads up to {@code n} bytes (at least one, unless at the end); {@code n < 0} reads to the end
+     * of the stream. Returns an empty array at the end. Suspends.
+     */
+    public byte[] read(int n) throws IOException {
+        throwIfFailed();
+        if (n == 0) {
+            return new byte[0];
+        }
+        if (n < 0) {
+            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+            while (true) {
+                byte[] block = read(limit);
+                if (block.length == 0) {
+                    return all.toByteArray();
+                }
+                all.writeBytes(block);
+            }
+        }
+        if (size() == 0 && !eof) {
+            waitForData("read");
+        }
+        throwIfFailed();
+        return take(Math.min(n, size()));
+    }
+
+    /** Reads to the end of the stream. */
+    public byte[] read() throws IOException {
+        return read(-1);
+    }
+
+    /**
+     * Reads exactly {@code n} bytes.
+     * @throws IncompleteReadException if the stream ends first (with the partial bytes, consumed)
+     */
+    public byte[] readExactly(int n) throws IOException {
+        if (n < 0) {
+            throw new IllegalArgumentException("readExactly size can not be less than zero: " + n);
+        }
+        throwIfFailed();
+        if (n == 0) {
+            return new byte[0];
+        }
+        while (size() < n) {
+            if (eof) {
+                byte[] partial = take(size());
+                throw new IncompleteReadException(partial, n);
+            }
+            waitForData("readExactly");
+            throwIfFailed();
+        }
+        return take(n);
+    }
+
+    /**
+     * Reads up to and including {@code separator}.
+     * @throws IncompleteReadException if the stream ends first (partial bytes consumed)
+     * @throws LimitOverrunException if the separator is not found within the limit (nothing consumed)
+     */
+    public byte[] readUntil(byte[] separator) throws IOException {
+        int seplen = separator.length;
+        if (seplen == 0) {
+            throw new IllegalArgumentException("separator should be at least one-byte string");
+        }
+        throwIfFailed();
+        int offset = 0;
+        int isep;
+        while (true) {
+            int buflen = size();
+            if (buflen - offset >= seplen) {
+                isep = indexOf(separator, offset);
+                if (isep != -1) {
+                    break;
+                }
+                offset = buflen + 1 - seplen;
+                if (offset > limit) {
+                    throw new LimitOverrunException("Separator is not found, and chunk exceed the limit", offset);
+                }
+            }
+            if (eof) {
+                byte[] chunk = take(size());
+                throw new IncompleteReadException(chunk, -1);
+            }
+            waitForData("readUntil");
+            throwIfFailed();
+        }
+        if (isep > limit) {
+            throw new LimitOverrunException("Separator is found, but chunk is longer than limit", isep);
+        }
+        return take(isep + seplen);
+    }
+
+    /**
+     * Reads one line, ending with {@code \n}; at the end of the stream returns what is left
+     * (possibly empty). A line longer than the limit throws {@link LimitOverrunException} and is
+     * discarded (up to its separator if found), as asyncio's {@code readline} does.
+     */
+    public byte[] readline() throws IOException {
+        byte[] sep = {'\n'};
+        try {
+            return readUntil(sep);
+        } catch (IncompleteReadException e) {
+            return e.partial();
+        } catch (LimitOverrunException e) {
+            if (indexOf(sep, e.consumed()) == e.consumed()) {
+                take(e.consumed() + 1);
+            } else {
+                take(size());
+            }
+            maybeResumeTransport();
+            throw e;
+        }
+    }
+
+    private int indexOf(byte[] sep, int from) {
+        outer:
+        for (int i = start + Math.max(0, from); i <= end - sep.length; i++) {
+            for (int k = 0; k < sep.length; k++) {
+                if (buf[i + k] != sep[k]) {
+                    continue outer;
+                }
+            }
+            return i - start;
+        }
+        return -1;
+    }
+
+    /** True when the end was reached and everything was read. */
+    public boolean atEof() {
+        return eof && size() == 0;
+    }
+
+    /** Lines until the end of the stream (each {@code next()} may suspend). */
+    @Override
+    public Iterator<byte[]> iterator() {
+        return new Iterator<>() {
+            private byte[] next;
+
+            @Override
+            public boolean hasNext() {
+                if (next == null) {
+                    try {
+                        next = readline();
+                    } catch (IOException e) {
+                        throw Sneaky.raise(e);
+                    }
+                }
+                return next.length > 0;
+            }
+
+            @Override
+            public byte[] next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException("end of stream");
+                }
+                byte[] l = next;
+                next = null;
+                return l;
+            }
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "StreamReader[" + size() + " bytes" + (eof ? ", eof" : "") + (paused ? ", paused" : "")
+                + (exception != null ? ", exception=" + exception : "") + (waiter != null ? ", waiter" : "") + "]";
+    }
+
+    /** Decodes a line as UTF-8 without its line ending. */
+    public static String text(byte[] line) {
+        int n = line.length;
+        if (n > 0 && line[n - 1] == '\n') {
+            n--;
+            if (n > 0 && line[n - 1] == '\r') {
+                n--;
+            }
+        }
+        return new String(line, 0, n, StandardCharsets.UTF_8);
+    }
+}

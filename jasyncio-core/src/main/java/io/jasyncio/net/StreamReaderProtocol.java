@@ -1,0 +1,137 @@
+package io.jasyncio.net;
+
+import io.jasyncio.EventLoop;
+import io.jasyncio.ExceptionContext;
+import io.jasyncio.Future;
+import io.jasyncio.Task;
+import java.io.IOException;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Adapts a {@link Transport} to a {@link StreamReader} and {@link StreamWriter}: asyncio's
+ * {@code StreamReaderProtocol} with its {@code FlowControlMixin}. It feeds received bytes to the
+ * reader, pauses {@link StreamWriter#drain()} while the transport's buffer is above its high-water
+ * mark, and completes the writer's close future when the connection is lost. For a server it
+ * starts the connection's handler as a task.
+ */
+final class StreamReaderProtocol implements Protocol {
+    private final EventLoop loop;
+    private final StreamReader reader;
+    private final Net.ClientHandler handler;
+    private StreamWriter writer;
+    private boolean paused;
+    private boolean connectionLost;
+    private Throwable lostWith;
+    private final List<Future<Void>> drainWaiters = new ArrayList<>();
+    final Future<Void> closed;
+
+    StreamReaderProtocol(EventLoop loop, StreamReader reader, Net.ClientHandler handler) {
+        this.loop = loop;
+        this.reader = reader;
+        this.handler = handler;
+        this.closed = loop.createFuture();
+    }
+
+    StreamWriter writer() {
+        return writer;
+    }
+
+    @Override
+    public void connectionMade(Transport transport) {
+        reader.setTransport(transport);
+        writer = new StreamWriter(transport, this, reader);
+        if (handler != null) {
+            Task<Void> task = loop.createTask("stream-handler", () -> {
+                handler.handle(reader, writer);
+                return null;
+            });
+            task.addDoneCallback(t -> {
+                if (t.cancelled()) {
+                    transport.close();
+                    return;
+                }
+                Throwable exc = t.exception();
+                if (exc != null) {
+                    loop.callExceptionHandler(new ExceptionContext("Unhandled exception in client_connected_cb", exc, t, null));
+                    transport.close();
+                }
+            });
+        }
+    }
+
+    @Override
+    public void dataReceived(ByteBuffer data) {
+        reader.feedData(data);
+    }
+
+    @Override
+    public boolean eofReceived() {
+        reader.feedEof();
+        return true; // keep the writing side open: closing is the writer's business (half-close)
+    }
+
+    @Override
+    public void connectionLost(Throwable exc) {
+        connectionLost = true;
+        lostWith = exc;
+        if (exc == null) {
+            reader.feedEof();
+        } else {
+            reader.setException(exc);
+        }
+        for (Future<Void> w : drainWaiters) {
+            if (!w.done()) {
+                if (exc == null) {
+                    w.setResult(null);
+                } else {
+                    w.setException(exc);
+                }
+            }
+        }
+        drainWaiters.clear();
+        if (!closed.done()) {
+            if (exc == null) {
+                closed.setResult(null);
+            } else {
+                closed.setException(exc);
+                closed.exception(); // retrieved here: the reader and writer report it
+            }
+        }
+    }
+
+    @Override
+    public void pauseWriting() {
+        paused = true;
+    }
+
+    @Override
+    public void resumeWriting() {
+        paused = false;
+        for (Future<Void> w : drainWaiters) {
+            if (!w.done()) {
+                w.setResult(null);
+            }
+        }
+        drainWaiters.clear();
+    }
+
+    /** asyncio's {@code _drain_helper}. */
+    void drainHelper() throws IOException {
+        if (connectionLost) {
+            throw lostWith instanceof IOException io ? io : new SocketException("Connection lost");
+        }
+        if (!paused) {
+            return;
+        }
+        Future<Void> w = loop.createFuture();
+        drainWaiters.add(w);
+        try {
+            w.await();
+        } finally {
+            drainWaiters.remove(w);
+        }
+    }
+}

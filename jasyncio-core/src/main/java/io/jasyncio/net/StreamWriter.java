@@ -1,0 +1,109 @@
+package io.jasyncio.net;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.internal.Sneaky;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The writing side of a stream connection: asyncio's {@code StreamWriter}. {@link #write} never
+ * suspends (bytes are buffered); call {@link #drain()} after writing to wait while the buffer is
+ * above its high-water mark, which is how a fast writer keeps pace with a slow peer.
+ *
+ * <pre>{@code
+ * writer.write(bytes);
+ * writer.drain();          // suspends only when the peer reads slower than we write
+ * writer.close();
+ * writer.waitClosed();
+ * }</pre>
+ * Loop-confined.
+ */
+public final class StreamWriter implements AutoCloseable {
+    private final Transport transport;
+    private final StreamReaderProtocol protocol;
+    private final StreamReader reader;
+
+    StreamWriter(Transport transport, StreamReaderProtocol protocol, StreamReader reader) {
+        this.transport = transport;
+        this.protocol = protocol;
+        this.reader = reader;
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    /** Buffers {@code data} for sending. */
+    public void write(byte[] data) {
+        transport.write(ByteBuffer.wrap(data));
+    }
+
+    /** Buffers a string as UTF-8. */
+    public void write(String text) {
+        write(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void writeLines(List<byte[]> lines) {
+        transport.writeLines(lines);
+    }
+
+    /** Half-closes: the peer reads the end of the stream after the buffered bytes. */
+    public void writeEof() {
+        transport.writeEof();
+    }
+
+    public boolean canWriteEof() {
+        return transport.canWriteEof();
+    }
+
+    /**
+     * Suspends while the write buffer is above its high-water mark.
+     * Cancellation: the buffered bytes stay buffered and are still sent.
+     * @throws IOException if the connection was lost (the error it was lost with)
+     */
+    public void drain() throws IOException {
+        Throwable exc = reader.exception();
+        if (exc != null) {
+            throw Sneaky.raise(exc);
+        }
+        if (transport.isClosing()) {
+            Asyncio.yieldNow(); // let connectionLost run, so a lost connection reports its error below
+        }
+        protocol.drainHelper();
+    }
+
+    /** Closes the connection after flushing what is buffered. */
+    @Override
+    public void close() {
+        transport.close();
+    }
+
+    public boolean isClosing() {
+        return transport.isClosing();
+    }
+
+    /**
+     * Suspends until the connection is closed.
+     * @throws IOException if it was lost with an error
+     */
+    public void waitClosed() throws IOException {
+        try {
+            protocol.closed.await();
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw e instanceof IOException io ? io : new IOException(e);
+        }
+    }
+
+    public Object getExtraInfo(String name) {
+        return transport.getExtraInfo(name);
+    }
+
+    @Override
+    public String toString() {
+        return "StreamWriter[" + transport + "]";
+    }
+}
