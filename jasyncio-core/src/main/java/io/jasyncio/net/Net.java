@@ -8,7 +8,10 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Path;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
@@ -131,16 +134,27 @@ public final class Net {
     public static Server createServer(Supplier<? extends Protocol> factory, String host, int port, int backlog, boolean reusePort)
             throws IOException {
         Objects.requireNonNull(factory, "factory");
-        EventLoop loop = Asyncio.getRunningLoop();
         List<InetSocketAddress> addrs = host == null ? List.of(new InetSocketAddress(port)) : getAddrInfo(host, port);
+        return listen(factory, new ArrayList<>(addrs), backlog, reusePort);
+    }
+
+    private static Server listen(Supplier<? extends Protocol> factory, List<SocketAddress> addrs, int backlog, boolean reusePort)
+            throws IOException {
+        EventLoop loop = Asyncio.getRunningLoop();
+        if (backlog < 0) {
+            throw new IllegalArgumentException("backlog must be >= 0, not " + backlog);
+        }
         List<ServerSocketChannel> channels = new ArrayList<>();
         try {
-            for (InetSocketAddress addr : addrs) {
-                ServerSocketChannel ch = ServerSocketChannel.open();
+            for (SocketAddress addr : addrs) {
+                boolean unix = addr instanceof UnixDomainSocketAddress;
+                ServerSocketChannel ch = unix ? ServerSocketChannel.open(StandardProtocolFamily.UNIX) : ServerSocketChannel.open();
                 channels.add(ch);
-                ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-                if (reusePort) {
-                    ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+                if (!unix) {
+                    ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                    if (reusePort) {
+                        ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+                    }
                 }
                 ch.bind(addr, backlog);
                 ch.configureBlocking(false);
@@ -150,6 +164,56 @@ public final class Net {
             throw e;
         }
         return new Server(loop, channels, factory);
+    }
+
+    // ---------------------------------------------------------------- Unix domain sockets
+
+    /** Connects to the Unix domain socket at {@code path} (asyncio's {@code create_unix_connection}). */
+    public static <P extends Protocol> Connection<P> createUnixConnection(Supplier<P> factory, Path path) throws IOException {
+        Objects.requireNonNull(factory, "factory");
+        EventLoop loop = Asyncio.getRunningLoop();
+        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+        boolean ok = false;
+        try {
+            ch.configureBlocking(false);
+            sockConnect(ch, UnixDomainSocketAddress.of(path));
+            ok = true;
+        } finally {
+            if (!ok) {
+                Server.closeQuietly(ch);
+            }
+        }
+        P protocol = factory.get();
+        SocketTransport t = new SocketTransport(loop, ch, protocol);
+        t.start();
+        Asyncio.yieldNow();
+        return new Connection<>(t, protocol);
+    }
+
+    /**
+     * Listens on a Unix domain socket at {@code path} (asyncio's {@code create_unix_server}); the
+     * socket file is removed when the server closes.
+     */
+    public static Server createUnixServer(Supplier<? extends Protocol> factory, Path path) throws IOException {
+        Objects.requireNonNull(factory, "factory");
+        Server s = listen(factory, List.of(UnixDomainSocketAddress.of(path)), 100, false);
+        s.removeOnClose(path);
+        return s;
+    }
+
+    /** Stream pair over a Unix domain socket (asyncio's {@code open_unix_connection}). */
+    public static StreamPair openUnixConnection(Path path) throws IOException {
+        EventLoop loop = Asyncio.getRunningLoop();
+        StreamReader reader = new StreamReader();
+        StreamReaderProtocol protocol = createUnixConnection(() -> new StreamReaderProtocol(loop, reader, null), path).protocol();
+        return new StreamPair(reader, protocol.writer());
+    }
+
+    /** Stream server on a Unix domain socket (asyncio's {@code start_unix_server}). */
+    public static Server startUnixServer(ClientHandler handler, Path path) throws IOException {
+        Objects.requireNonNull(handler, "handler");
+        EventLoop loop = Asyncio.getRunningLoop();
+        return createUnixServer(() -> new StreamReaderProtocol(loop, new StreamReader(), handler), path);
     }
 
     // ---------------------------------------------------------------- streams

@@ -30,6 +30,7 @@ public final class Server implements AutoCloseable {
     private final Set<SocketTransport> clients = new LinkedHashSet<>();
     private final List<Future<Void>> closeWaiters = new ArrayList<>();
     private boolean serving = true;
+    private java.nio.file.Path socketFile;
 
     Server(EventLoop loop, List<ServerSocketChannel> channels, Supplier<? extends Protocol> factory) {
         this.loop = loop;
@@ -83,7 +84,7 @@ public final class Server implements AutoCloseable {
         return out;
     }
 
-    /** The port of the first listening address (handy with port 0). */
+    /** The port of the first listening address (handy with port 0); TCP servers only. */
     public int port() {
         return ((java.net.InetSocketAddress) sockets().get(0)).getPort();
     }
@@ -103,7 +104,18 @@ public final class Server implements AutoCloseable {
             loop.removeReader(ch);
             closeQuietly(ch);
         }
+        if (socketFile != null) {
+            try {
+                java.nio.file.Files.deleteIfExists(socketFile);
+            } catch (IOException e) {
+                loop.callExceptionHandler(io.jasyncio.ExceptionContext.of("cannot remove the Unix socket file " + socketFile, e));
+            }
+        }
         wakeCloseWaiters();
+    }
+
+    void removeOnClose(java.nio.file.Path path) {
+        this.socketFile = path;
     }
 
     /** Closes every client connection (after flushing). */
