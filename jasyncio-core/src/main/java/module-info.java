@@ -5,4 +5,5 @@ module io.jasyncio {
     requires jdk.unsupported; // sun.misc.Signal: Ctrl-C cancels the main task (Runner)
     exports io.jasyncio;
     exports io.jasyncio.net;
+    exports io.jasyncio.process;
 }

@@ -29,7 +29,7 @@ class ApiSurfaceTest {
         while (m.find()) {
             exports.add(m.group(1));
         }
-        assertThat(exports).containsExactly("io.jasyncio", "io.jasyncio.net");
+        assertThat(exports).containsExactly("io.jasyncio", "io.jasyncio.net", "io.jasyncio.process");
     }
 
     @Test

@@ -56,6 +56,14 @@ public final class StreamReader implements Iterable<byte[]> {
         this.transport = t;
     }
 
+    /**
+     * Gives the reader the transport it may pause and resume for flow control (for readers fed
+     * by a custom transport, such as a pipe pump).
+     */
+    public void attach(Transport t) {
+        setTransport(java.util.Objects.requireNonNull(t, "transport"));
+    }
+
     /** Appends received bytes (called by the protocol). */
     public void feedData(ByteBuffer data) {
         int n = data.remaining();

@@ -12,12 +12,14 @@ import java.util.List;
 
 /**
  * Adapts a {@link Transport} to a {@link StreamReader} and {@link StreamWriter}: asyncio's
- * {@code StreamReaderProtocol} with its {@code FlowControlMixin}. It feeds received bytes to the
+ * {@code StreamReaderProtocol} with its {@code FlowControlMixin}. Public so that other
+ * transports (pipes, custom ones) can offer the stream API: make one, hand it to the transport,
+ * call {@link #connectionMade} and take {@link #writer()}. It feeds received bytes to the
  * reader, pauses {@link StreamWriter#drain()} while the transport's buffer is above its high-water
  * mark, and completes the writer's close future when the connection is lost. For a server it
  * starts the connection's handler as a task.
  */
-final class StreamReaderProtocol implements Protocol {
+public final class StreamReaderProtocol implements Protocol {
     private final EventLoop loop;
     private final StreamReader reader;
     private final Net.ClientHandler handler;
@@ -28,6 +30,11 @@ final class StreamReaderProtocol implements Protocol {
     private final List<Future<Void>> drainWaiters = new ArrayList<>();
     final Future<Void> closed;
 
+    /** A protocol feeding {@code reader}, on the running loop. */
+    public StreamReaderProtocol(StreamReader reader) {
+        this(io.jasyncio.Asyncio.getRunningLoop(), reader, null);
+    }
+
     StreamReaderProtocol(EventLoop loop, StreamReader reader, Net.ClientHandler handler) {
         this.loop = loop;
         this.reader = reader;
@@ -35,7 +42,8 @@ final class StreamReaderProtocol implements Protocol {
         this.closed = loop.createFuture();
     }
 
-    StreamWriter writer() {
+    /** The writer, once {@link #connectionMade} has run. */
+    public StreamWriter writer() {
         return writer;
     }
 

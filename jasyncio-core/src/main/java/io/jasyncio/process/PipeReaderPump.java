@@ -1,0 +1,150 @@
+package io.jasyncio.process;
+
+import io.jasyncio.EventLoop;
+import io.jasyncio.net.StreamReader;
+import io.jasyncio.net.Transport;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Moves a child's output pipe into a {@link StreamReader}: a daemon platform thread does the
+ * blocking reads (Java's process pipes cannot be selected on) and hands each chunk to the loop
+ * with {@code callSoonThreadsafe}. No busy loop: the thread is blocked in {@code read} or parked.
+ *
+ * <p>Backpressure: the reader pauses its "transport" (this object) above twice its limit; the
+ * pump then parks before its next read until the loop resumes it, so a child that writes
+ * megabytes faster than the task reads fills the pipe and blocks, instead of filling memory.
+ *
+ * <p>Threading: {@link #pauseReading}/{@link #resumeReading} run on the loop; the pump thread
+ * reads only the volatile {@code paused} flag.
+ */
+final class PipeReaderPump implements Transport, Runnable {
+    private static final int CHUNK = 64 * 1024;
+
+    private final EventLoop loop;
+    private final InputStream in;
+    private final StreamReader reader;
+    private final Thread thread;
+    private volatile boolean paused;
+
+    PipeReaderPump(EventLoop loop, InputStream in, StreamReader reader, String name) {
+        this.loop = loop;
+        this.in = in;
+        this.reader = reader;
+        this.thread = Thread.ofPlatform().daemon().name(name).unstarted(this);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    @Override
+    public void run() {
+        byte[] chunk = new byte[CHUNK];
+        try {
+            while (true) {
+                while (paused) {
+                    LockSupport.park(this);
+                }
+                int n = in.read(chunk);
+                if (n < 0) {
+                    break;
+                }
+                ByteBuffer copy = ByteBuffer.wrap(java.util.Arrays.copyOf(chunk, n));
+                post(() -> reader.feedData(copy));
+            }
+            post(reader::feedEof);
+        } catch (IOException e) {
+            post(() -> reader.setException(e));
+        } finally {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // the pipe is finished either way
+            }
+        }
+    }
+
+    private void post(Runnable r) {
+        try {
+            loop.callSoonThreadsafe(r);
+        } catch (IllegalStateException loopClosed) {
+            // nobody reads any more
+        }
+    }
+
+    @Override
+    public void pauseReading() {
+        paused = true;
+    }
+
+    @Override
+    public void resumeReading() {
+        paused = false;
+        LockSupport.unpark(thread);
+    }
+
+    @Override
+    public boolean isReading() {
+        return !paused;
+    }
+
+    // A read-only pipe: the writing half of Transport does not apply.
+
+    @Override
+    public void write(ByteBuffer data) {
+        throw new UnsupportedOperationException("a child's output pipe cannot be written to");
+    }
+
+    @Override
+    public void writeEof() {
+        throw new UnsupportedOperationException("a child's output pipe cannot be written to");
+    }
+
+    @Override
+    public boolean canWriteEof() {
+        return false;
+    }
+
+    @Override
+    public void close() {
+        resumeReading();
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // closing our end of the pipe: nothing to report
+        }
+    }
+
+    @Override
+    public void abort() {
+        close();
+    }
+
+    @Override
+    public boolean isClosing() {
+        return false;
+    }
+
+    @Override
+    public void setWriteBufferLimits(int high, int low) {
+        throw new UnsupportedOperationException("a child's output pipe cannot be written to");
+    }
+
+    @Override
+    public int getWriteBufferSize() {
+        return 0;
+    }
+
+    @Override
+    public Object getExtraInfo(String name) {
+        return null;
+    }
+
+    @Override
+    public io.jasyncio.net.Protocol getProtocol() {
+        return null;
+    }
+}

@@ -1,0 +1,143 @@
+package io.jasyncio.process;
+
+import static io.jasyncio.Asyncio.createTask;
+import static io.jasyncio.Asyncio.sleep;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.CancelledError;
+import io.jasyncio.ExceptionContext;
+import io.jasyncio.LoopOptions;
+import io.jasyncio.Runner;
+import io.jasyncio.Task;
+import io.jasyncio.Coroutine;
+import io.jasyncio.net.StreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Real child processes. */
+@Timeout(120)
+class ProcessTest {
+
+    static <T> T run(Coroutine<T> body) {
+        List<ExceptionContext> reported = new ArrayList<>();
+        T result;
+        try (Runner runner = new Runner(LoopOptions.defaults().handleSigint(false))) {
+            runner.getLoop().setExceptionHandler((loop, ctx) -> reported.add(ctx));
+            result = runner.run(body);
+        }
+        assertThat(reported).isEmpty();
+        return result;
+    }
+
+    @Test
+    void pipeThroughCat() {
+        run(() -> {
+            Process p = Process.createSubprocessExec("cat");
+            p.stdin().write("hello\nworld\n");
+            p.stdin().drain();
+            assertThat(StreamReader.text(p.stdout().readline())).isEqualTo("hello");
+            p.stdin().close();
+            assertThat(new String(p.stdout().read(), StandardCharsets.UTF_8)).isEqualTo("world\n");
+            assertThat(p.await()).isZero();
+            assertThat(p.returncode()).isZero();
+            return null;
+        });
+    }
+
+    @Test
+    void communicateWithTenMegabytesOnBothPipesDoesNotDeadlock() {
+        run(() -> {
+            // The child writes 10 MiB to stdout and 10 MiB to stderr at once, and reads stdin.
+            Process p = Process.createSubprocessShell(
+                    "cat > /dev/null & head -c 10485760 /dev/zero & head -c 10485760 /dev/zero >&2; wait",
+                    Redirect.PIPE, Redirect.PIPE, Redirect.PIPE);
+            Process.Output out = p.communicate(new byte[1 << 20]);
+            assertThat(out.stdout()).hasSize(10 << 20);
+            assertThat(out.stderr()).hasSize(10 << 20);
+            assertThat(out.returncode()).isZero();
+            return null;
+        });
+    }
+
+    @Test
+    void exitCodesAndShellAndStderrIntoStdout() {
+        run(() -> {
+            Process p = Process.createSubprocessShell("echo out; echo err >&2; exit 3", Redirect.DEVNULL, Redirect.PIPE, Redirect.STDOUT);
+            Process.Output out = p.communicate(null);
+            assertThat(new String(out.stdout(), StandardCharsets.UTF_8)).contains("out").contains("err");
+            assertThat(out.stderr()).isNull();
+            assertThat(out.returncode()).isEqualTo(3);
+            assertThat(p.stdin()).isNull();
+            return null;
+        });
+    }
+
+    @Test
+    void killTerminateAndSignals() {
+        run(() -> {
+            Process p = Process.createSubprocessExec(List.of("sleep", "60"), Redirect.DEVNULL, Redirect.DEVNULL, Redirect.DEVNULL);
+            assertThat(p.returncode()).isNull();
+            p.kill();
+            assertThat(p.await()).isEqualTo(128 + 9);
+            Process q = Process.createSubprocessExec(List.of("sleep", "60"), Redirect.DEVNULL, Redirect.DEVNULL, Redirect.DEVNULL);
+            q.sendSignal(15);
+            assertThat(q.await()).isEqualTo(128 + 15);
+            return null;
+        });
+    }
+
+    @Test
+    void cancellingAWaitLeavesTheChildRunning() {
+        run(() -> {
+            Process p = Process.createSubprocessExec(List.of("sleep", "60"), Redirect.DEVNULL, Redirect.DEVNULL, Redirect.DEVNULL);
+            Task<Integer> waiter = createTask(p::await);
+            sleep(0.1);
+            waiter.cancel();
+            assertThatThrownBy(waiter::await).isInstanceOf(CancelledError.class);
+            assertThat(p.returncode()).isNull();
+            p.kill();
+            p.await();
+            return null;
+        });
+    }
+
+    @Test
+    void slowConsumerBoundsTheReadersMemory() {
+        run(() -> {
+            Process p = Process.createSubprocessExec(List.of("head", "-c", "8388608", "/dev/zero"),
+                    Redirect.DEVNULL, Redirect.PIPE, Redirect.DEVNULL);
+            sleep(0.5); // let the child fill everything it can while nobody reads
+            String state = p.stdout().toString();
+            long total = 0;
+            while (true) {
+                byte[] b = p.stdout().read(65536);
+                if (b.length == 0) {
+                    break;
+                }
+                total += b.length;
+            }
+            assertThat(total).isEqualTo(8L << 20);
+            assertThat(state).contains("paused");
+            p.await();
+            return null;
+        });
+    }
+
+    @Test
+    void badArguments() {
+        run(() -> {
+            assertThatThrownBy(() -> Process.createSubprocessExec(List.of(), Redirect.PIPE, Redirect.PIPE, Redirect.PIPE))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> Process.createSubprocessExec(List.of("true"), Redirect.STDOUT, Redirect.PIPE, Redirect.PIPE))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> Process.createSubprocessExec("/no/such/program"))
+                    .isInstanceOf(java.io.IOException.class);
+            return null;
+        });
+    }
+}
