@@ -166,6 +166,48 @@ public final class Net {
         return new Server(loop, channels, factory);
     }
 
+    // ---------------------------------------------------------------- UDP
+
+    /** What {@link #createDatagramEndpoint} returns. */
+    public record DatagramEndpoint<P extends DatagramProtocol>(DatagramTransport transport, P protocol) {}
+
+    /**
+     * Opens a UDP endpoint (asyncio's {@code create_datagram_endpoint}): bound to {@code local}
+     * (null: any port), connected to {@code remote} if given, with {@code SO_BROADCAST} if asked.
+     */
+    public static <P extends DatagramProtocol> DatagramEndpoint<P> createDatagramEndpoint(
+            Supplier<P> factory, InetSocketAddress local, InetSocketAddress remote, boolean broadcast) throws IOException {
+        Objects.requireNonNull(factory, "factory");
+        if (local == null && remote == null) {
+            throw new IllegalArgumentException("give a local address to listen on, a remote one to connect to, or both");
+        }
+        EventLoop loop = Asyncio.getRunningLoop();
+        boolean v6 = (local != null ? local : remote).getAddress() instanceof java.net.Inet6Address;
+        java.nio.channels.DatagramChannel ch = java.nio.channels.DatagramChannel.open(
+                v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+        boolean ok = false;
+        try {
+            ch.configureBlocking(false);
+            if (broadcast) {
+                ch.setOption(StandardSocketOptions.SO_BROADCAST, true);
+            }
+            ch.bind(local);
+            if (remote != null) {
+                ch.connect(remote);
+            }
+            ok = true;
+        } finally {
+            if (!ok) {
+                Server.closeQuietly(ch);
+            }
+        }
+        P protocol = factory.get();
+        DatagramTransport t = new DatagramTransport(loop, ch, protocol);
+        t.start();
+        Asyncio.yieldNow(); // connectionMade has run when this returns
+        return new DatagramEndpoint<>(t, protocol);
+    }
+
     // ---------------------------------------------------------------- Unix domain sockets
 
     /** Connects to the Unix domain socket at {@code path} (asyncio's {@code create_unix_connection}). */
