@@ -83,14 +83,43 @@ public final class Net {
      * {@code factory}'s protocol on the connection.
      */
     public static <P extends Protocol> Connection<P> createConnection(Supplier<P> factory, String host, int port) throws IOException {
+        return createConnection(factory, host, port, null);
+    }
+
+    /**
+     * {@link #createConnection(Supplier, String, int)} over TLS when {@code tls} is not null: returns
+     * once the handshake is done; a failed handshake throws {@link javax.net.ssl.SSLHandshakeException}
+     * naming the cause, and closes the socket.
+     */
+    public static <P extends Protocol> Connection<P> createConnection(Supplier<P> factory, String host, int port, TlsOptions tls)
+            throws IOException {
         Objects.requireNonNull(factory, "factory");
         EventLoop loop = Asyncio.getRunningLoop();
         SocketChannel ch = connect(host, port);
         P protocol = factory.get();
-        SocketTransport t = new SocketTransport(loop, ch, protocol);
-        t.start();
-        Asyncio.yieldNow(); // connectionMade has run when this returns
-        return new Connection<>(t, protocol);
+        if (tls == null) {
+            SocketTransport t = new SocketTransport(loop, ch, protocol);
+            t.start();
+            Asyncio.yieldNow(); // connectionMade has run when this returns
+            return new Connection<>(t, protocol);
+        }
+        TlsProtocol tlsProtocol = new TlsProtocol(loop, tls, protocol, false, host, port);
+        SocketTransport raw = new SocketTransport(loop, ch, tlsProtocol);
+        raw.start();
+        awaitHandshake(tlsProtocol, raw);
+        return new Connection<>(tlsProtocol.appTransport(), protocol);
+    }
+
+    private static void awaitHandshake(TlsProtocol tlsProtocol, Transport raw) throws IOException {
+        try {
+            tlsProtocol.handshake.await();
+        } catch (RuntimeException | Error e) {
+            raw.abort();
+            throw e;
+        } catch (Exception e) {
+            raw.abort();
+            throw e instanceof IOException io ? io : new IOException(e);
+        }
     }
 
     private static SocketChannel connect(String host, int port) throws IOException {
@@ -125,6 +154,18 @@ public final class Net {
      */
     public static Server createServer(Supplier<? extends Protocol> factory, String host, int port) throws IOException {
         return createServer(factory, host, port, 100, false);
+    }
+
+    /**
+     * A TLS server: every connection does the handshake first; the protocol from {@code factory}
+     * starts only after it succeeded. A client that fails the handshake (or speaks plain text) is
+     * dropped without disturbing the others.
+     */
+    public static Server createServer(Supplier<? extends Protocol> factory, String host, int port, TlsOptions tls) throws IOException {
+        Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(factory, "factory");
+        EventLoop loop = Asyncio.getRunningLoop();
+        return createServer(() -> new TlsProtocol(loop, tls, factory.get(), true, null, -1), host, port);
     }
 
     /**
@@ -267,9 +308,18 @@ public final class Net {
 
     /** {@link #openConnection(String, int)} with the reader's buffer limit. */
     public static StreamPair openConnection(String host, int port, int limit) throws IOException {
+        return openConnection(host, port, limit, null);
+    }
+
+    /** {@link #openConnection(String, int)} over TLS (null {@code tls}: plain), returning after the handshake. */
+    public static StreamPair openConnection(String host, int port, TlsOptions tls) throws IOException {
+        return openConnection(host, port, StreamReader.DEFAULT_LIMIT, tls);
+    }
+
+    private static StreamPair openConnection(String host, int port, int limit, TlsOptions tls) throws IOException {
         EventLoop loop = Asyncio.getRunningLoop();
         StreamReader reader = new StreamReader(limit);
-        StreamReaderProtocol protocol = createConnection(() -> new StreamReaderProtocol(loop, reader, null), host, port).protocol();
+        StreamReaderProtocol protocol = createConnection(() -> new StreamReaderProtocol(loop, reader, null), host, port, tls).protocol();
         return new StreamPair(reader, protocol.writer());
     }
 
@@ -280,6 +330,13 @@ public final class Net {
      */
     public static Server startServer(ClientHandler handler, String host, int port) throws IOException {
         return startServer(handler, host, port, StreamReader.DEFAULT_LIMIT);
+    }
+
+    /** A TLS stream server: each handler starts after its client's handshake succeeded. */
+    public static Server startServer(ClientHandler handler, String host, int port, TlsOptions tls) throws IOException {
+        Objects.requireNonNull(handler, "handler");
+        EventLoop loop = Asyncio.getRunningLoop();
+        return createServer(() -> new StreamReaderProtocol(loop, new StreamReader(), handler), host, port, tls);
     }
 
     /** {@link #startServer(ClientHandler, String, int)} with the readers' buffer limit. */

@@ -1,0 +1,64 @@
+package io.jasyncio.bench;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.LoopOptions;
+import io.jasyncio.net.Net;
+import io.jasyncio.net.Protocol;
+import io.jasyncio.net.Server;
+import io.jasyncio.net.Transport;
+import java.nio.ByteBuffer;
+
+/**
+ * W6's servers (../shared/benchmarks/WORKLOADS.md): a TCP echo on 127.0.0.1, one loop, run pinned
+ * to cpu 0 and driven by {@code echoload} pinned to cpu 1.
+ * <pre>
+ * taskset -c 0 java -Xms2g -Xmx2g -cp jasyncio-bench.jar io.jasyncio.bench.EchoServers protocol 25000
+ * taskset -c 0 java -Xms2g -Xmx2g -cp jasyncio-bench.jar io.jasyncio.bench.EchoServers streams 25000
+ * </pre>
+ * {@code protocol}: {@code dataReceived -> transport.write} (asyncio's Protocol / Netty's handler);
+ * {@code streams}: one task per connection, {@code read(65536)}, {@code write}, {@code drain()}.
+ */
+public final class EchoServers {
+    private EchoServers() {}
+
+    /** Writes back whatever arrives. */
+    static final class EchoProtocol implements Protocol {
+        private Transport transport;
+
+        @Override
+        public void connectionMade(Transport t) {
+            transport = t;
+        }
+
+        @Override
+        public void dataReceived(ByteBuffer data) {
+            transport.write(data);
+        }
+    }
+
+    public static void main(String[] args) {
+        String kind = args.length > 0 ? args[0] : "protocol";
+        int port = args.length > 1 ? Integer.parseInt(args[1]) : 25000;
+        Asyncio.run(() -> {
+            Server server = switch (kind) {
+                case "protocol" -> Net.createServer(EchoProtocol::new, "127.0.0.1", port);
+                case "streams" -> Net.startServer((r, w) -> {
+                    while (true) {
+                        byte[] data = r.read(65536);
+                        if (data.length == 0) {
+                            break;
+                        }
+                        w.write(data);
+                        w.drain();
+                    }
+                    w.close();
+                }, "127.0.0.1", port);
+                default -> throw new IllegalArgumentException("unknown server " + kind + ": use protocol or streams");
+            };
+            System.out.println("jasyncio " + kind + " echo server (" + Asyncio.getRunningLoop().engine()
+                    + " engine) on 127.0.0.1:" + server.port());
+            server.serveForever();
+            return null;
+        }, LoopOptions.defaults());
+    }
+}
