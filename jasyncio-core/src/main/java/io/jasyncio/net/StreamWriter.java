@@ -21,7 +21,7 @@ import java.util.List;
  * Loop-confined.
  */
 public final class StreamWriter implements AutoCloseable {
-    private final Transport transport;
+    private Transport transport;
     private final StreamReaderProtocol protocol;
     private final StreamReader reader;
 
@@ -72,6 +72,39 @@ public final class StreamWriter implements AutoCloseable {
             Asyncio.yieldNow(); // let connectionLost run, so a lost connection reports its error below
         }
         protocol.drainHelper();
+    }
+
+    /**
+     * Upgrades this open plain connection to TLS (asyncio's {@code start_tls}): suspends until the
+     * handshake is done; from then on the reader and this writer carry plaintext over TLS.
+     * Flush what must go out in the clear (call {@link #drain()}) before upgrading.
+     * @throws javax.net.ssl.SSLHandshakeException if the handshake fails (the connection is then closed)
+     */
+    public void startTls(TlsOptions tls, boolean serverSide) throws IOException {
+        java.util.Objects.requireNonNull(tls, "tls");
+        if (!(transport instanceof SocketTransport raw)) {
+            throw new IllegalStateException("startTls() needs a plain TCP connection, not " + transport);
+        }
+        if (raw.isClosing()) {
+            throw new IllegalStateException("startTls() on a closed connection");
+        }
+        java.net.InetSocketAddress peer = (java.net.InetSocketAddress) raw.getExtraInfo("peername");
+        String host = tls.serverHostname() != null ? tls.serverHostname() : peer.getHostString();
+        TlsProtocol tlsProtocol = new TlsProtocol(io.jasyncio.Asyncio.getRunningLoop(), tls, protocol, serverSide, host, peer.getPort());
+        tlsProtocol.upgrading();
+        raw.setProtocol(tlsProtocol);
+        tlsProtocol.connectionMade(raw);
+        try {
+            tlsProtocol.handshake.await();
+        } catch (RuntimeException | Error e) {
+            raw.abort();
+            throw e;
+        } catch (Exception e) {
+            raw.abort();
+            throw e instanceof IOException io ? io : new IOException(e);
+        }
+        transport = tlsProtocol.appTransport();
+        reader.attach(transport);
     }
 
     /** Closes the connection after flushing what is buffered. */

@@ -53,6 +53,8 @@ final class TlsProtocol implements Protocol {
     private TimerHandle handshakeTimer;
     private boolean appReading = true;
     private boolean eofFromPeer;
+    /** Upgrading a running connection (startTls): the application protocol is already started. */
+    private boolean upgrade;
 
     TlsProtocol(EventLoop loop, TlsOptions options, Protocol app, boolean serverSide, String peerHost, int peerPort) {
         this.loop = loop;
@@ -87,6 +89,11 @@ final class TlsProtocol implements Protocol {
 
     Transport appTransport() {
         return appTransport;
+    }
+
+    /** Marks this protocol as an upgrade of a connection whose protocol already runs. */
+    void upgrading() {
+        this.upgrade = true;
     }
 
     // ---------------------------------------------------------------- raw side
@@ -286,7 +293,9 @@ final class TlsProtocol implements Protocol {
         if (handshakeTimer != null) {
             handshakeTimer.cancel();
         }
-        app.connectionMade(appTransport);
+        if (!upgrade) {
+            app.connectionMade(appTransport);
+        }
         while (!pendingAppWrites.isEmpty() && state == State.OPEN) {
             wrap(pendingAppWrites.pollFirst());
         }

@@ -225,4 +225,32 @@ class TlsTest {
         });
         assertThat(reply).isEqualTo("through openssl");
     }
+
+    @Test
+    void startTlsUpgradesAPlainConnection() throws Exception {
+        TlsOptions server = TlsOptions.of(certs.serverContext());
+        TlsOptions client = TlsOptions.of(certs.clientContext()).serverHostname("localhost");
+        NetTestSupport.run(() -> {
+            try (Server s = Net.startServer((r, w) -> {
+                // a STARTTLS-like exchange: one plain line, then TLS
+                assertThat(StreamReader.text(r.readline())).isEqualTo("STARTTLS");
+                w.write("GO\n");
+                w.drain();
+                w.startTls(server, true);
+                w.write(("secure " + StreamReader.text(r.readline()) + "\n").getBytes());
+                w.drain();
+                w.close();
+            }, "127.0.0.1", 0)) {
+                StreamPair c = Net.openConnection("127.0.0.1", s.port());
+                c.writer().write("STARTTLS\n");
+                assertThat(StreamReader.text(c.reader().readline())).isEqualTo("GO");
+                c.writer().startTls(client, false);
+                assertThat(c.writer().getExtraInfo("sslSession")).isNotNull();
+                c.writer().write("hello\n");
+                assertThat(StreamReader.text(c.reader().readline())).isEqualTo("secure hello");
+                c.close();
+            }
+            return null;
+        });
+    }
 }
