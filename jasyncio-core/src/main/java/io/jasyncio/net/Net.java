@@ -76,6 +76,19 @@ public final class Net {
         return out;
     }
 
+    /**
+     * The host name of {@code address} by reverse lookup, off the loop thread (asyncio's
+     * {@code getnameinfo}); the literal address when there is no name.
+     */
+    public static String getNameInfo(InetSocketAddress address) {
+        Objects.requireNonNull(address, "address");
+        InetAddress a = address.getAddress();
+        if (a == null) {
+            return address.getHostString();
+        }
+        return Asyncio.toThread(a::getCanonicalHostName);
+    }
+
     // ---------------------------------------------------------------- transports & protocols
 
     /**
