@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code jasyncio} command-line program: {@code tour}, {@code version}. */
 @Command(name = "jasyncio", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Python's asyncio, natively in Java.",
-        subcommands = {Tour.Command.class, Main.VersionCommand.class})
+        subcommands = {Tour.Command.class, io.jasyncio.examples.demo.Demo.class, Main.VersionCommand.class})
 public final class Main implements Runnable {
 
     @Override

@@ -1,0 +1,55 @@
+package io.jasyncio.examples.demo;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.CancelledError;
+import java.io.PrintStream;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code jasyncio demo NAME}: each example runnable on its own. */
+@CommandLine.Command(name = "demo", description = "Run an example: echo-server, echo-client, chat.")
+public final class Demo implements java.util.concurrent.Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "NAME", description = "echo-server | echo-client | chat")
+    String name;
+
+    @Option(names = "--host", description = "Address to listen on or connect to (default ${DEFAULT-VALUE}).")
+    String host = "127.0.0.1";
+
+    @Option(names = "--port", description = "Port (default ${DEFAULT-VALUE}).")
+    int port = 8888;
+
+    @Option(names = "--clients", description = "echo-client: concurrent connections (default ${DEFAULT-VALUE}).")
+    int clients = 100;
+
+    @Option(names = "--lines", description = "echo-client: round trips per connection (default ${DEFAULT-VALUE}).")
+    int lines = 10;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        try {
+            switch (name) {
+                case "echo-server" -> Asyncio.run(() -> EchoServer.serve(host, port, out));
+                case "echo-client" -> Asyncio.run(() -> EchoClient.run(host, port, clients, lines, out));
+                case "chat" -> Asyncio.run(() -> new ChatServer(out).serve(host, port));
+                default -> throw new CommandLine.ParameterException(new CommandLine(this),
+                        "unknown demo '" + name + "': use echo-server, echo-client or chat");
+            }
+        } catch (CancelledError interrupted) {
+            out.println("stopped.");
+        } catch (Exception e) {
+            // Checked exceptions travel out of Asyncio.run unchanged (see the README): test their type.
+            if (e instanceof java.net.BindException) {
+                System.err.println("jasyncio: port " + port + " is already in use; try --port");
+                return 2;
+            }
+            if (e instanceof java.net.ConnectException) {
+                System.err.println("jasyncio: nothing listens on " + host + ":" + port + "; start 'jasyncio demo echo-server' first");
+                return 2;
+            }
+            throw e;
+        }
+        return 0;
+    }
+}
