@@ -56,4 +56,86 @@ class TourTest {
         Tour.runChapter(3, out, false, virtual);
         assertThat(text()).doesNotContain("\u001b[");
     }
+
+    private final LoopOptions real = LoopOptions.defaults().handleSigint(false);
+
+    @Test
+    void theModelChapterShowsATaskWokenByAFuture() {
+        assertThat(Tour.runChapter(4, out, false, virtual)).isEqualTo("the task got: a value that arrived later");
+        assertThat(text()).contains("Asyncio.run(() -> main())");
+    }
+
+    @Test
+    void inlineCallsAddUpScheduledTasksOverlap() {
+        double[] t = (double[]) Tour.runChapter(5, out, false, virtual);
+        assertThat(t[0]).isBetween(0.6, 0.61);
+        assertThat(t[1]).isBetween(0.3, 0.31);
+    }
+
+    @Test
+    void theLoopRunsCallbacksInOrderAndDebugModeNamesTheBlockingLine() {
+        Object[] r = (Object[]) Tour.runChapter(6, out, false, virtual);
+        @SuppressWarnings("unchecked")
+        java.util.List<Object> order = (java.util.List<Object>) r[0];
+        assertThat(order).containsExactly("callSoon A", "callSoon B", "task step 1",
+                "callSoon C (scheduled by A: next turn)", "task step 2 (after a yield)", "timer 0.1 s", "timer 0.2 s");
+        assertThat((String) r[1]).contains("task careless took").contains("Thread.sleep");
+    }
+
+    @Test
+    void cancellationReachesFinallyAndTheGroupCancelsTheSibling() {
+        @SuppressWarnings("unchecked")
+        java.util.List<String> log = (java.util.List<String>) Tour.runChapter(7, out, false, virtual);
+        assertThat(log).containsExactly("download cleaned up in finally", "slow sibling cancelled");
+        assertThat(text()).contains("rethrew the task's own exception");
+    }
+
+    @Test
+    void combinatorsBehaveAsDescribed() {
+        @SuppressWarnings("unchecked")
+        java.util.List<Object> seen = (java.util.List<Object>) Tour.runChapter(8, out, false, virtual);
+        assertThat(seen).containsExactly(java.util.List.of("slow", "fast", "medium"), false,
+                java.util.List.of("b", "c", "a"), "waitFor timed out", "scope expired");
+    }
+
+    @Test
+    void contextManagersReleaseOnExit() {
+        @SuppressWarnings("unchecked")
+        java.util.List<String> log = (java.util.List<String>) Tour.runChapter(9, out, false, real);
+        assertThat(log).containsSubsequence("first in", "first out", "second in", "second out", "group task done");
+        assertThat(log.get(log.size() - 1)).isEqualTo("received 200003");
+    }
+
+    @Test
+    void threadSleepBlocksTheLoopAndSleepDoesNot() {
+        SleepVersusThreadSleep.Run[] r = (SleepVersusThreadSleep.Run[]) Tour.runChapter(10, out, false, real);
+        assertThat(r[0].seconds()).isBetween(0.9, 2.0);
+        assertThat(r[0].worstLag()).isLessThan(0.5);
+        assertThat(r[1].seconds()).isGreaterThan(2.9);
+        assertThat(r[1].worstLag()).isGreaterThan(1.5);
+    }
+
+    @Test
+    void useCasesEchoCrawlAndQueryConcurrently() {
+        UseCases.Results r = (UseCases.Results) Tour.runChapter(11, out, false, real);
+        assertThat(r.echoed()).isEqualTo(1000);
+        assertThat(r.pages()).isEqualTo(20);
+        assertThat(r.retries()).isEqualTo(2);
+        assertThat(r.maxInFlight()).isLessThanOrEqualTo(5);
+        assertThat(r.crawlSeconds()).isLessThan(1.9); // 20 pages of 100 ms one by one take 2 s
+        assertThat(r.dbRows()).isEqualTo(20_000);
+        assertThat(r.worstLag()).isLessThan(0.5);
+    }
+
+    @Test
+    void cpuWorkOnTheLoopStallsItAndOffloadedItDoesNot() {
+        TheGil.Result r = (TheGil.Result) Tour.runChapter(12, out, false, real);
+        assertThat(r.lagOnLoop()).isGreaterThan(0.2);
+        assertThat(r.lagOffloaded()).isLessThan(r.lagOnLoop());
+    }
+
+    @Test
+    void listNamesEveryChapter() {
+        assertThat(Tour.CHAPTERS).hasSize(12);
+    }
 }

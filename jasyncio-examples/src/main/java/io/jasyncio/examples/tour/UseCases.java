@@ -1,0 +1,212 @@
+package io.jasyncio.examples.tour;
+
+import static io.jasyncio.Asyncio.createTask;
+import static io.jasyncio.Asyncio.gather;
+import static io.jasyncio.Asyncio.getRunningLoop;
+import static io.jasyncio.Asyncio.sleep;
+import static io.jasyncio.Asyncio.timeout;
+import static io.jasyncio.Asyncio.toThread;
+
+import com.sun.net.httpserver.HttpServer;
+import io.jasyncio.Asyncio;
+import io.jasyncio.Held;
+import io.jasyncio.Semaphore;
+import io.jasyncio.Task;
+import io.jasyncio.Timeout;
+import io.jasyncio.net.Net;
+import io.jasyncio.net.Server;
+import io.jasyncio.net.StreamPair;
+import io.jasyncio.net.StreamReader;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Chapter 11: networking, web scraping and databases. */
+final class UseCases implements Chapter {
+    @Override
+    public String title() {
+        return "Use cases: networking, web scraping, databases";
+    }
+
+    @Override
+    public String explanation() {
+        return """
+                Networking: a local echo server serves many concurrent clients with one task each, on one
+                thread. Web scraping: fetch pages from a local HTTP server with the JDK's HttpClient through
+                Asyncio.await(CompletionStage), at most 5 at a time (a Semaphore), each with a timeout and a
+                retry when a page fails. Databases: JDBC calls block, so they go to toThread and run on
+                worker threads while the loop stays responsive; here SQLite answers concurrent queries.""";
+    }
+
+    @Override
+    public String takeaway() {
+        return "sockets and HTTP are awaited; blocking drivers go to toThread; a Semaphore bounds concurrency.";
+    }
+
+    record Results(int echoed, int pages, int retries, double crawlSeconds, int maxInFlight, long dbRows, double worstLag) {}
+
+    @Override
+    public Object run(Out out) throws Exception {
+        int echoed = echo(out);
+        int[] crawl = crawl(out);
+        double crawlSeconds = crawl[3] / 1000.0;
+        long[] db = database(out);
+        return new Results(echoed, crawl[0], crawl[1], crawlSeconds, crawl[2], db[0], db[1] / 1000.0);
+    }
+
+    private static int echo(Out out) throws Exception {
+        try (Server server = Net.startServer((r, w) -> {
+            for (byte[] line : r) {
+                w.write(line);
+                w.drain();
+            }
+            w.close();
+        }, "127.0.0.1", 0)) {
+            Stopwatch w = new Stopwatch();
+            List<Task<Integer>> clients = new ArrayList<>();
+            for (int c = 0; c < 100; c++) {
+                clients.add(createTask(() -> {
+                    int ok = 0;
+                    try (StreamPair conn = Net.openConnection("127.0.0.1", server.port())) {
+                        for (int i = 0; i < 10; i++) {
+                            conn.writer().write("ping " + i + "\n");
+                            if (StreamReader.text(conn.reader().readline()).equals("ping " + i)) {
+                                ok++;
+                            }
+                        }
+                    }
+                    return ok;
+                }));
+            }
+            int total = gather(clients).stream().mapToInt(Integer::intValue).sum();
+            out.result("networking: 100 clients x 10 round trips = " + total + " echoes in " + w.text());
+            return total;
+        }
+    }
+
+    /** Returns {pages fetched, retries, max concurrent requests seen by the server, elapsed ms}. */
+    private static int[] crawl(Out out) throws Exception {
+        AtomicInteger inFlight = new AtomicInteger(), maxInFlight = new AtomicInteger();
+        ConcurrentHashMap<String, Integer> attempts = new ConcurrentHashMap<>();
+        HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
+        http.setExecutor(Executors.newFixedThreadPool(16));
+        http.createContext("/", exchange -> {
+            int now = inFlight.incrementAndGet();
+            maxInFlight.accumulateAndGet(now, Math::max);
+            try {
+                String path = exchange.getRequestURI().getPath();
+                int attempt = attempts.merge(path, 1, Integer::sum);
+                Thread.sleep(100); // a slow page
+                boolean flaky = path.endsWith("7") && attempt == 1;
+                byte[] body = ("<title>" + path + "</title>").getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(flaky ? 503 : 200, body.length);
+                exchange.getResponseBody().write(body);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                inFlight.decrementAndGet();
+                exchange.close();
+            }
+        });
+        http.start();
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            int port = http.getAddress().getPort();
+            Semaphore limit = new Semaphore(5);
+            int[] retries = {0};
+            Stopwatch w = new Stopwatch();
+            List<Task<String>> pages = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                URI uri = URI.create("http://127.0.0.1:" + port + "/page" + i);
+                pages.add(createTask(() -> {
+                    for (int attempt = 1; ; attempt++) {
+                        try (Held permit = limit.acquire(); Timeout t = timeout(Duration.ofSeconds(5))) {
+                            HttpResponse<String> r = Asyncio.await(client.sendAsync(HttpRequest.newBuilder(uri).build(),
+                                    HttpResponse.BodyHandlers.ofString()));
+                            if (r.statusCode() == 200) {
+                                return r.body();
+                            }
+                        } catch (Exception failed) {
+                            // a TimeoutException, or the IOException the request failed with (checked
+                            // exceptions travel through Asyncio.await unchanged): retried below
+                        }
+                        if (attempt == 3) {
+                            throw new IOException("giving up on " + uri);
+                        }
+                        retries[0]++;
+                        sleep(0.05 * attempt); // back off, then retry
+                    }
+                }));
+            }
+            int fetched = gather(pages).size();
+            double elapsed = w.seconds();
+            out.result(String.format("web scraping: %d pages (100 ms each), at most %d at once, %d retr%s, in %.2f s (one by one: ~2 s)",
+                    fetched, maxInFlight.get(), retries[0], retries[0] == 1 ? "y" : "ies", elapsed));
+            return new int[] {fetched, retries[0], maxInFlight.get(), (int) (elapsed * 1000)};
+        } finally {
+            http.stop(0);
+            ((java.util.concurrent.ExecutorService) http.getExecutor()).shutdownNow();
+        }
+    }
+
+    /** Returns {rows counted, worst loop lag in ms}. */
+    private static long[] database(Out out) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("jasyncio-tour", ".db");
+        String url = "jdbc:sqlite:" + file;
+        try {
+            toThread(() -> {
+                try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                    s.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
+                    c.setAutoCommit(false);
+                    for (int i = 0; i < 20_000; i++) {
+                        s.execute("INSERT INTO t (v) VALUES ('row " + i + "')");
+                    }
+                    c.commit();
+                }
+                return null;
+            });
+            double[] worst = {0};
+            boolean[] stop = {false};
+            Task<Void> ticker = createTask(() -> {
+                while (!stop[0]) {
+                    double before = getRunningLoop().time();
+                    sleep(0.01);
+                    worst[0] = Math.max(worst[0], getRunningLoop().time() - before - 0.01);
+                }
+                return null;
+            });
+            List<Task<Long>> queries = new ArrayList<>();
+            for (int q = 0; q < 8; q++) {
+                int mod = q;
+                queries.add(createTask(() -> toThread(() -> {
+                    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+                         ResultSet rs = s.executeQuery("SELECT count(*) FROM t WHERE id % 8 = " + mod)) {
+                        rs.next();
+                        return rs.getLong(1);
+                    }
+                })));
+            }
+            long rows = gather(queries).stream().mapToLong(Long::longValue).sum();
+            stop[0] = true;
+            ticker.await();
+            out.result(String.format("databases: 8 concurrent SQLite queries counted %d rows; the loop was at most %.0f ms late",
+                    rows, worst[0] * 1000));
+            return new long[] {rows, (long) (worst[0] * 1000)};
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+    }
+}
