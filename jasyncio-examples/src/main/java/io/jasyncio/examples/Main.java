@@ -4,10 +4,10 @@ import io.jasyncio.examples.tour.Tour;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code jasyncio} command-line program: {@code tour}, {@code version}. */
+/** The {@code jasyncio} command-line program: {@code tour}, {@code demo}, {@code bench}, {@code version}. */
 @Command(name = "jasyncio", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Python's asyncio, natively in Java.",
-        subcommands = {Tour.Command.class, io.jasyncio.examples.demo.Demo.class, Main.VersionCommand.class})
+        subcommands = {Tour.Command.class, io.jasyncio.examples.demo.Demo.class, BenchCommand.class, Main.VersionCommand.class})
 public final class Main implements Runnable {
 
     @Override

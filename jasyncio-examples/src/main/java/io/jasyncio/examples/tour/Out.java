@@ -28,6 +28,14 @@ public final class Out {
         out.println(text);
     }
 
+    /** Source code, indented and dimmed. */
+    public void code(String source) {
+        for (String l : source.strip().split("\n")) {
+            out.println(style("2", "    " + l));
+        }
+        out.println();
+    }
+
     public void result(String text) {
         out.println(style("32", "  > " + text));
     }

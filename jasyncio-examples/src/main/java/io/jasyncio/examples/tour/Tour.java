@@ -23,10 +23,24 @@ public final class Tour {
         if (explain) {
             out.line(c.explanation());
             out.line("");
+            String code = sourceOf(c);
+            if (code != null) {
+                out.code(code);
+            }
         }
         Object measured = Asyncio.run(() -> c.run(out), options);
         out.takeaway(c.takeaway());
         return measured;
+    }
+
+    /** The chapter's source file, packaged with the program (null when run from classes without it). */
+    static String sourceOf(Chapter c) {
+        String path = "/tour-source/" + c.getClass().getName().replace('.', '/') + ".java";
+        try (java.io.InputStream in = Tour.class.getResourceAsStream(path)) {
+            return in == null ? null : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            return null;
+        }
     }
 
     static Chapter chapter(int number) {

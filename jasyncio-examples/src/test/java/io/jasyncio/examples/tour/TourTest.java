@@ -27,7 +27,8 @@ class TourTest {
         @SuppressWarnings("unchecked")
         List<String> events = (List<String>) Tour.runChapter(1, out, true, virtual);
         assertThat(events).containsExactly("A1", "B1", "A2", "B2", "A3", "B3");
-        assertThat(text()).contains("Chapter 1. Coroutines").contains("suspension point").contains("Takeaway:");
+        assertThat(text()).contains("Chapter 1. Coroutines").contains("suspension point").contains("Takeaway:")
+                .contains("private static Void count("); // --explain shows the chapter's code
     }
 
     @Test

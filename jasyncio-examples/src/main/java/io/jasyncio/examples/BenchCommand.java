@@ -1,0 +1,17 @@
+package io.jasyncio.examples;
+
+import io.jasyncio.bench.PeerWorkloads;
+import picocli.CommandLine;
+
+/** {@code jasyncio bench}: short runs of W1-W5 beside the peers' figures (docs/benchmarks.md has full runs). */
+@CommandLine.Command(name = "bench", description = "Short runs of the peer workloads W1-W5, printed beside the peers' figures.")
+final class BenchCommand implements java.util.concurrent.Callable<Integer> {
+    @Override
+    public Integer call() throws Exception {
+        if (Runtime.getRuntime().availableProcessors() > 1) {
+            System.out.println("note: the peers were measured pinned to one core; './jasyncio bench' pins with taskset");
+        }
+        PeerWorkloads.main(new String[] {"--short"});
+        return 0;
+    }
+}
