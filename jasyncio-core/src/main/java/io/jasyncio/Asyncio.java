@@ -188,6 +188,7 @@ public final class Asyncio {
      * Cancellation: cancelling the caller cancels every child still running.
      */
     @SafeVarargs
+    @SuppressWarnings("varargs") // the array is only read, never stored or exposed
     public static <T> List<T> gather(Coroutine<? extends T>... coroutines) {
         return gather(Asyncio.<T>tasksOf(coroutines));
     }
@@ -207,6 +208,7 @@ public final class Asyncio {
      * value or exception (asyncio's {@code return_exceptions=True}).
      */
     @SafeVarargs
+    @SuppressWarnings("varargs") // the array is only read, never stored or exposed
     public static <T> List<Outcome<T>> gatherSettled(Coroutine<? extends T>... coroutines) {
         return gatherSettled(Asyncio.<T>tasksOf(coroutines));
     }

@@ -11,6 +11,11 @@ public final class Event extends LoopBound {
     private boolean value;
     private final ArrayDeque<Future<Boolean>> waiters = new ArrayDeque<>();
 
+    /** An event that is not set; it binds to the loop that first uses it. */
+    public Event() {
+        // nothing to set up: the loop is bound on first use
+    }
+
     /** True once set (until cleared). */
     public boolean isSet() {
         return value;

@@ -27,6 +27,11 @@ public final class Lock extends LoopBound {
     private ArrayDeque<Future<Boolean>> waiters;
     private final Held held = this::release;
 
+    /** An unlocked lock; it binds to the loop that first uses it. */
+    public Lock() {
+        // nothing to set up: the loop is bound on first use
+    }
+
     /**
      * Acquires the lock, suspending while another task holds it.
      *
