@@ -1,9 +1,10 @@
 package io.jasyncio.examples.tour;
 
+import static io.jasyncio.Asyncio.createTask;
 import static io.jasyncio.Asyncio.gather;
 import static io.jasyncio.Asyncio.sleep;
 
-import io.jasyncio.Coroutine;
+import io.jasyncio.Task;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,13 +40,12 @@ final class AsyncProgramming implements Chapter {
         out.result("10 requests one after another: " + one.text());
 
         Stopwatch all = new Stopwatch();
-        List<Coroutine<Integer>> requests = new ArrayList<>();
+        List<Task<Integer>> requests = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             int n = i;
-            requests.add(() -> request(n));
+            requests.add(createTask(() -> request(n))); // all ten start now
         }
-        @SuppressWarnings("unchecked")
-        List<Integer> results = gather(requests.toArray(new Coroutine[0]));
+        List<Integer> results = gather(requests);       // and are awaited together
         double concurrent = all.seconds();
         out.result("10 requests with gather(): " + all.text() + ", results " + results);
         return new double[] {sequential, concurrent};
