@@ -95,6 +95,7 @@ public final class EventLoop implements AutoCloseable {
     private ExceptionHandler exceptionHandler;
     private ExecutorService defaultExecutor;
     private SlowStepWatchdog watchdog;
+    private SelectorPoller poller;
 
     /** A loop with the default options. */
     public EventLoop() {
@@ -237,6 +238,9 @@ public final class EventLoop implements AutoCloseable {
         if (defaultExecutor != null) {
             defaultExecutor.shutdown();
         }
+        if (poller != null) {
+            poller.stop();
+        }
         try {
             selector.close();
         } catch (IOException e) {
@@ -360,13 +364,18 @@ public final class EventLoop implements AutoCloseable {
         long before = virtualTime ? System.nanoTime() : 0;
         waiting = true;
         try {
+            long ms = timeoutNanos < 0 ? -1 : Math.max(1, (timeoutNanos + 999_999) / 1_000_000); // round up, as asyncio
             if (!inbox.isEmpty()) {
                 selector.selectNow();
-            } else if (timeoutNanos < 0) {
+            } else if (Thread.currentThread().isVirtual()) {
+                if (poller == null) {
+                    poller = new SelectorPoller(selector);
+                }
+                poller.select(ms); // never block a carrier in select (see SelectorPoller)
+            } else if (ms < 0) {
                 selector.select();
             } else {
-                long ms = (timeoutNanos + 999_999) / 1_000_000; // round up, as asyncio does
-                selector.select(Math.max(1, ms));
+                selector.select(ms);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("the event loop's selector failed", e);
