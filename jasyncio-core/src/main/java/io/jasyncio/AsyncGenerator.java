@@ -209,10 +209,6 @@ public final class AsyncGenerator<T> implements AsyncIterable<T>, AsyncIterator<
         }
     }
 
-    boolean isOpen() {
-        return state != State.CLOSED && state != State.FINISHED && producer != null && !producer.done();
-    }
-
     @Override
     public String toString() {
         return "AsyncGenerator[" + state.name().toLowerCase() + "]";
