@@ -116,4 +116,33 @@ class RunnerTest {
         }, opts)).isInstanceOf(CancelledError.class).hasMessageContaining("SIGINT");
         assertThat(finallyRan).isTrue();
     }
+
+    /** The next line starting with {@code prefix}, skipping the engine's log lines; null at the end. */
+    private static String lineStartingWith(java.io.BufferedReader in, String prefix) throws java.io.IOException {
+        String line;
+        do {
+            line = in.readLine();
+        } while (line != null && !line.startsWith(prefix));
+        return line;
+    }
+
+    @Test
+    void secondSigintStopsHardEvenIfMainIgnoresTheFirst() throws Exception {
+        assumeTrue(System.getProperty("os.name").toLowerCase().contains("linux"), "needs kill(1)");
+        String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), SigintChild.class.getName())
+                .redirectErrorStream(true).start();
+        try {
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream()));
+            assertThat(lineStartingWith(out, "ready")).isEqualTo("ready");
+            new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).start().waitFor(10, TimeUnit.SECONDS);
+            assertThat(lineStartingWith(out, "first SIGINT")).isEqualTo("first SIGINT cancelled main; ignoring it");
+            assertThat(child.isAlive()).isTrue();
+            new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).start().waitFor(10, TimeUnit.SECONDS);
+            assertThat(child.waitFor(20, TimeUnit.SECONDS)).as("the second SIGINT stops the JVM").isTrue();
+            assertThat(child.exitValue()).isEqualTo(130); // 128 + SIGINT, the JVM's default handling
+        } finally {
+            child.destroyForcibly();
+        }
+    }
 }
