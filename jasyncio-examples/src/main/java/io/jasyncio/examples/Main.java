@@ -16,6 +16,10 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // One short line per log record (the engine's INFO line among the tour's output), unless the user chose a format.
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%6$s%n");
+        }
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((ex, line, parsed) -> {
             line.getErr().println("jasyncio: " + ex.getMessage());
