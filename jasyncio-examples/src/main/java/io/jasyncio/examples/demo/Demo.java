@@ -10,6 +10,9 @@ import picocli.CommandLine.Parameters;
 /** {@code jasyncio demo NAME}: each example runnable on its own. */
 @CommandLine.Command(name = "demo", description = "Run an example: echo-server, echo-client, chat.")
 public final class Demo implements java.util.concurrent.Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Parameters(index = "0", paramLabel = "NAME", description = "echo-server | echo-client | chat")
     String name;
 
@@ -33,7 +36,7 @@ public final class Demo implements java.util.concurrent.Callable<Integer> {
                 case "echo-server" -> Asyncio.run(() -> EchoServer.serve(host, port, out));
                 case "echo-client" -> Asyncio.run(() -> EchoClient.run(host, port, clients, lines, out));
                 case "chat" -> Asyncio.run(() -> new ChatServer(out).serve(host, port));
-                default -> throw new CommandLine.ParameterException(new CommandLine(this),
+                default -> throw new CommandLine.ParameterException(spec.commandLine(),
                         "unknown demo '" + name + "': use echo-server, echo-client or chat");
             }
         } catch (CancelledError interrupted) {
@@ -41,11 +44,11 @@ public final class Demo implements java.util.concurrent.Callable<Integer> {
         } catch (Exception e) {
             // Checked exceptions travel out of Asyncio.run unchanged (see the README): test their type.
             if (e instanceof java.net.BindException) {
-                System.err.println("jasyncio: port " + port + " is already in use; try --port");
+                spec.commandLine().getErr().println("jasyncio: port " + port + " is already in use; try --port");
                 return 2;
             }
             if (e instanceof java.net.ConnectException) {
-                System.err.println("jasyncio: nothing listens on " + host + ":" + port + "; start 'jasyncio demo echo-server' first");
+                spec.commandLine().getErr().println("jasyncio: nothing listens on " + host + ":" + port + "; start 'jasyncio demo echo-server' first");
                 return 2;
             }
             throw e;

@@ -1,0 +1,49 @@
+package io.jasyncio.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The command line: help, version, and errors as one clear line with a non-zero exit. */
+class MainTest {
+    private final StringWriter out = new StringWriter(), err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    @Test
+    void helpListsTheCommands() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("tour").contains("demo").contains("bench").contains("version");
+    }
+
+    @Test
+    void unknownChapterIsOneLineAndExitTwo() {
+        assertThat(run("tour", "99")).isEqualTo(2);
+        assertThat(err.toString().strip()).isEqualTo("jasyncio: there is no chapter 99: the tour has chapters 1 to 12 (see tour --list)");
+    }
+
+    @Test
+    void unknownCommandOrDemoIsRefused() {
+        assertThat(run("frobnicate")).isNotZero();
+        assertThat(err.toString()).contains("frobnicate");
+        assertThat(run("demo", "nope")).isNotZero();
+        assertThat(err.toString()).contains("unknown demo 'nope'");
+    }
+
+    @Test
+    void portInUseIsOneLineAndExitTwo() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            int code = run("demo", "echo-server", "--port", Integer.toString(taken.getLocalPort()));
+            assertThat(code).isEqualTo(2);
+            assertThat(err.toString().strip()).isEqualTo("jasyncio: port " + taken.getLocalPort() + " is already in use; try --port");
+        }
+    }
+}
