@@ -1,5 +1,6 @@
 package io.jasyncio.net;
 
+import io.jasyncio.testsupport.StrictLoop;
 import static io.jasyncio.Asyncio.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -69,7 +70,7 @@ class DatagramTest {
 
     @Test
     void connectedAndUnconnectedEndpointsExchangeDatagrams() {
-        NetTestSupport.run(() -> {
+        StrictLoop.run(StrictLoop.realTime(), () -> {
             var server = Net.createDatagramEndpoint(EchoProtocol::new, new InetSocketAddress("127.0.0.1", 0), null, false);
             InetSocketAddress serverAddr = (InetSocketAddress) server.transport().getExtraInfo("sockname");
             var client = Net.createDatagramEndpoint(Collector::new, null, serverAddr, false);
@@ -102,7 +103,7 @@ class DatagramTest {
         try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        NetTestSupport.run(() -> {
+        StrictLoop.run(StrictLoop.realTime(), () -> {
             var client = Net.createDatagramEndpoint(Collector::new, null, new InetSocketAddress("127.0.0.1", port), false);
             client.transport().sendTo("anyone?".getBytes(StandardCharsets.UTF_8), null);
             client.protocol().awaitNext(); // ICMP port unreachable

@@ -1,5 +1,6 @@
 package io.jasyncio.net;
 
+import io.jasyncio.testsupport.StrictLoop;
 import static io.jasyncio.Asyncio.createTask;
 import static io.jasyncio.Asyncio.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,7 +22,7 @@ class NetCancellationTest {
 
     @Test
     void cancelledReadlineKeepsThePartialLineForTheNextRead() {
-        NetTestSupport.run(() -> {
+        StrictLoop.run(StrictLoop.realTime(), () -> {
             try (Server server = Net.startServer((r, w) -> {
                 w.write("hel");
                 w.drain();
@@ -43,7 +44,7 @@ class NetCancellationTest {
 
     @Test
     void cancelledDrainKeepsTheBufferedBytesAndTheyAreStillSent() {
-        NetTestSupport.run(() -> {
+        StrictLoop.run(StrictLoop.realTime(), () -> {
             int[] received = {0};
             try (Server server = Net.startServer((r, w) -> {
                 sleep(0.3); // read nothing for a while: the client's buffer fills
@@ -86,8 +87,8 @@ class NetCancellationTest {
                     // reset by the client: expected
                 }
             });
-            long before = NetTestSupport.openFds();
-            NetTestSupport.run(() -> {
+            long before = StrictLoop.openFds();
+            StrictLoop.run(StrictLoop.realTime(), () -> {
                 Task<StreamPair> connecting = createTask(() -> Net.openConnection("localhost", silent.getLocalPort(),
                         TlsOptions.of(certs.clientContext())));
                 sleep(0.2);
@@ -99,14 +100,14 @@ class NetCancellationTest {
             acceptor.join(10_000);
             assertThat(acceptor.isAlive()).as("the peer saw the connection close").isFalse();
             if (before >= 0) {
-                assertThat(NetTestSupport.openFds()).isLessThanOrEqualTo(before + 2);
+                assertThat(StrictLoop.openFds()).isLessThanOrEqualTo(before + 2);
             }
         }
     }
 
     @Test
     void cancelledServeForeverClosesTheServer() {
-        NetTestSupport.run(() -> {
+        StrictLoop.run(StrictLoop.realTime(), () -> {
             Server server = Net.startServer((r, w) -> w.close(), "127.0.0.1", 0);
             int port = server.port();
             Task<Void> serving = createTask(() -> {

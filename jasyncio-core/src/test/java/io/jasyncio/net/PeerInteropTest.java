@@ -1,5 +1,6 @@
 package io.jasyncio.net;
 
+import io.jasyncio.testsupport.StrictLoop;
 import static io.jasyncio.Asyncio.createTask;
 import static io.jasyncio.Asyncio.gather;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -79,7 +80,7 @@ class PeerInteropTest {
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(py.getInputStream(), StandardCharsets.UTF_8));
             int port = Integer.parseInt(out.readLine().trim());
-            NetTestSupport.run(() -> {
+            StrictLoop.run(StrictLoop.realTime(), () -> {
                 List<Task<List<String>>> clients = new ArrayList<>();
                 for (int c = 0; c < 20; c++) {
                     int id = c;
@@ -110,7 +111,7 @@ class PeerInteropTest {
         assumeTrue(python(), "python3 is needed for this peer test");
         Path script = dir.resolve("client.py");
         Files.writeString(script, PY_CLIENT);
-        String printed = NetTestSupport.run(() -> {
+        String printed = StrictLoop.run(StrictLoop.realTime(), () -> {
             try (Server server = Net.startServer((r, w) -> {
                 for (byte[] line : r) {
                     w.write(("echo " + StreamReader.text(line) + "\n").getBytes(StandardCharsets.UTF_8));
@@ -134,7 +135,7 @@ class PeerInteropTest {
     @Test
     void unixDomainSocketStreams(@TempDir Path dir) {
         Path sock = dir.resolve("echo.sock");
-        NetTestSupport.run(() -> {
+        StrictLoop.run(StrictLoop.realTime(), () -> {
             Server server = Net.startUnixServer((r, w) -> {
                 w.write(r.readline());
                 w.close();
@@ -152,7 +153,7 @@ class PeerInteropTest {
 
     @Test
     void twoThousandConcurrentConnectionsOnOneLoop() {
-        NetTestSupport.run(() -> {
+        StrictLoop.run(StrictLoop.realTime(), () -> {
             try (Server server = Net.startServer((r, w) -> {
                 w.write(r.readline());
                 w.close();

@@ -1,5 +1,6 @@
 package io.jasyncio.net;
 
+import io.jasyncio.testsupport.StrictLoop;
 import static io.jasyncio.Asyncio.createTask;
 import static io.jasyncio.Asyncio.gather;
 import static io.jasyncio.Asyncio.sleep;
@@ -42,7 +43,7 @@ class StreamsTest {
 
     @Test
     void echoManyConcurrentClients() {
-        NetTestSupport.run(() -> {
+        StrictLoop.run(StrictLoop.realTime(), () -> {
             try (Server server = echoServer()) {
                 List<Task<String>> clients = new ArrayList<>();
                 for (int i = 0; i < 200; i++) {
@@ -68,7 +69,7 @@ class StreamsTest {
 
     @Test
     void readExactlyReadUntilAndLines() {
-        NetTestSupport.run(() -> {
+        StrictLoop.run(StrictLoop.realTime(), () -> {
             try (Server server = Net.startServer((r, w) -> {
                 w.write("line one\nline two\nABCDEFGH--END--tail");
                 w.drain();
@@ -94,7 +95,7 @@ class StreamsTest {
 
     @Test
     void lineLongerThanTheLimitIsRefusedAndSkipped() {
-        NetTestSupport.run(() -> {
+        StrictLoop.run(StrictLoop.realTime(), () -> {
             try (Server server = Net.startServer((r, w) -> {
                 w.write("x".repeat(100) + "\nshort\n");
                 w.close();
@@ -110,7 +111,7 @@ class StreamsTest {
 
     @Test
     void iteratingTheReaderYieldsLinesUntilTheEnd() {
-        NetTestSupport.run(() -> {
+        StrictLoop.run(StrictLoop.realTime(), () -> {
             try (Server server = Net.startServer((r, w) -> {
                 w.write("a\nb\nc\n");
                 w.close();
@@ -129,7 +130,7 @@ class StreamsTest {
 
     @Test
     void halfCloseBothDirections() {
-        NetTestSupport.run(() -> {
+        StrictLoop.run(StrictLoop.realTime(), () -> {
             try (Server server = Net.startServer((r, w) -> {
                 byte[] all = r.read(); // until the client's EOF
                 w.write(("got " + all.length + " bytes").getBytes());
@@ -151,8 +152,8 @@ class StreamsTest {
         try (ServerSocket s = new ServerSocket(0)) {
             freePort = s.getLocalPort();
         }
-        long before = NetTestSupport.openFds();
-        NetTestSupport.run(() -> {
+        long before = StrictLoop.openFds();
+        StrictLoop.run(StrictLoop.realTime(), () -> {
             for (int i = 0; i < 20; i++) {
                 assertThatThrownBy(() -> Net.openConnection("127.0.0.1", freePort)).isInstanceOf(ConnectException.class);
             }
@@ -163,7 +164,7 @@ class StreamsTest {
             return null;
         });
         if (before >= 0) {
-            assertThat(NetTestSupport.openFds()).isLessThanOrEqualTo(before + 2);
+            assertThat(StrictLoop.openFds()).isLessThanOrEqualTo(before + 2);
         }
     }
 
@@ -180,7 +181,7 @@ class StreamsTest {
                     throw new AssertionError(e);
                 }
             });
-            NetTestSupport.run(() -> {
+            StrictLoop.run(StrictLoop.realTime(), () -> {
                 try (Server echo = echoServer()) {
                     StreamPair other = Net.openConnection("127.0.0.1", echo.port());
                     StreamPair c = Net.openConnection("127.0.0.1", raw.getLocalPort());
@@ -206,7 +207,7 @@ class StreamsTest {
 
     @Test
     void slowReaderKeepsTheWritersBufferBounded() {
-        NetTestSupport.run(() -> {
+        StrictLoop.run(StrictLoop.realTime(), () -> {
             int[] maxBuffered = {0};
             try (Server server = Net.startServer((r, w) -> {
                 byte[] chunk = new byte[16 * 1024];
@@ -244,7 +245,7 @@ class StreamsTest {
 
     @Test
     void concurrentReadsOnOneStreamAreRefused() {
-        NetTestSupport.run(() -> {
+        StrictLoop.run(StrictLoop.realTime(), () -> {
             try (Server server = echoServer()) {
                 StreamPair c = Net.openConnection("127.0.0.1", server.port());
                 Task<byte[]> first = createTask(() -> c.reader().read(10));
@@ -264,30 +265,26 @@ class StreamsTest {
 
     @Test
     void handlerFailureClosesOnlyItsConnection() {
-        List<io.jasyncio.ExceptionContext> reported = new ArrayList<>();
-        try (io.jasyncio.Runner runner = new io.jasyncio.Runner(io.jasyncio.LoopOptions.defaults().handleSigint(false))) {
-            runner.getLoop().setExceptionHandler((l, ctx) -> reported.add(ctx));
-            runner.run(() -> {
-                try (Server server = Net.startServer((r, w) -> {
-                    byte[] line = r.readline();
-                    if (StreamReader.text(line).equals("boom")) {
-                        throw new IllegalStateException("handler failed");
-                    }
-                    w.write(line);
-                    w.close();
-                }, "127.0.0.1", 0)) {
-                    StreamPair bad = Net.openConnection("127.0.0.1", server.port());
-                    bad.writer().write("boom\n");
-                    assertThat(bad.reader().read()).isEmpty(); // closed by the server
-                    StreamPair good = Net.openConnection("127.0.0.1", server.port());
-                    good.writer().write("fine\n");
-                    assertThat(StreamReader.text(good.reader().readline())).isEqualTo("fine");
-                    bad.close();
-                    good.close();
+        List<io.jasyncio.ExceptionContext> reported = StrictLoop.runCollecting(StrictLoop.realTime(), () -> {
+            try (Server server = Net.startServer((r, w) -> {
+                byte[] line = r.readline();
+                if (StreamReader.text(line).equals("boom")) {
+                    throw new IllegalStateException("handler failed");
                 }
-                return null;
-            });
-        }
+                w.write(line);
+                w.close();
+            }, "127.0.0.1", 0)) {
+                StreamPair bad = Net.openConnection("127.0.0.1", server.port());
+                bad.writer().write("boom\n");
+                assertThat(bad.reader().read()).isEmpty(); // closed by the server
+                StreamPair good = Net.openConnection("127.0.0.1", server.port());
+                good.writer().write("fine\n");
+                assertThat(StreamReader.text(good.reader().readline())).isEqualTo("fine");
+                bad.close();
+                good.close();
+            }
+            return null;
+        });
         assertThat(reported).singleElement().satisfies(ctx -> assertThat(ctx.exception()).hasMessage("handler failed"));
     }
 }

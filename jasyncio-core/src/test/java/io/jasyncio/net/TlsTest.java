@@ -1,5 +1,6 @@
 package io.jasyncio.net;
 
+import io.jasyncio.testsupport.StrictLoop;
 import static io.jasyncio.Asyncio.createTask;
 import static io.jasyncio.Asyncio.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,7 +50,7 @@ class TlsTest {
     void streamsOverTlsWithAlpnAndSession() throws Exception {
         TlsOptions server = TlsOptions.of(certs.serverContext()).alpn("echo/1", "h2");
         TlsOptions client = TlsOptions.of(certs.clientContext()).alpn("echo/1");
-        NetTestSupport.run(() -> {
+        StrictLoop.run(StrictLoop.realTime(), () -> {
             try (Server s = tlsEcho(server)) {
                 StreamPair c = Net.openConnection("localhost", s.port(), client);
                 c.writer().write("secret line\n");
@@ -74,7 +75,7 @@ class TlsTest {
     @Test
     void untrustedCertificateFailsTheHandshakeAtTheCaller() throws Exception {
         TestCertificates other = TestCertificates.generate(dir, "other");
-        NetTestSupport.run(() -> {
+        StrictLoop.run(StrictLoop.realTime(), () -> {
             try (Server s = tlsEcho(TlsOptions.of(other.serverContext()))) {
                 assertThatThrownBy(() -> Net.openConnection("localhost", s.port(), TlsOptions.of(certs.clientContext())))
                         .isInstanceOf(SSLHandshakeException.class).hasMessageContaining("certification path");
@@ -85,7 +86,7 @@ class TlsTest {
 
     @Test
     void hostnameMismatchIsRefusedUnlessVerificationIsOff() throws Exception {
-        NetTestSupport.run(() -> {
+        StrictLoop.run(StrictLoop.realTime(), () -> {
             try (Server s = tlsEcho(TlsOptions.of(certs.serverContext()))) {
                 assertThatThrownBy(() -> Net.openConnection("127.0.0.1", s.port(),
                         TlsOptions.of(certs.clientContext()).serverHostname("example.org")))
@@ -102,7 +103,7 @@ class TlsTest {
 
     @Test
     void plainTextPeerAgainstATlsServerIsDroppedAndOthersContinue() throws Exception {
-        NetTestSupport.run(() -> {
+        StrictLoop.run(StrictLoop.realTime(), () -> {
             try (Server s = tlsEcho(TlsOptions.of(certs.serverContext()))) {
                 StreamPair plain = Net.openConnection("127.0.0.1", s.port());
                 plain.writer().write("GET / HTTP/1.0\r\n\r\n");
@@ -119,7 +120,7 @@ class TlsTest {
 
     @Test
     void tlsClientAgainstAPlainServerFailsClearly() throws Exception {
-        NetTestSupport.run(() -> {
+        StrictLoop.run(StrictLoop.realTime(), () -> {
             try (Server s = Net.startServer((r, w) -> {
                 w.write("HTTP/1.0 400 plain text here\r\n\r\n");
                 w.close();
@@ -141,7 +142,7 @@ class TlsTest {
                     // the client gives up first
                 }
             });
-            NetTestSupport.run(() -> {
+            StrictLoop.run(StrictLoop.realTime(), () -> {
                 assertThatThrownBy(() -> Net.openConnection("localhost", silent.getLocalPort(),
                         TlsOptions.of(certs.clientContext()).handshakeTimeout(Duration.ofMillis(300))))
                         .isInstanceOf(SSLHandshakeException.class).hasMessageContaining("did not finish");
@@ -171,7 +172,7 @@ class TlsTest {
                 "-key", pem.toString(), "-quiet", "-naccept", "1").redirectErrorStream(true).start();
         try {
             OutputStream toServer = server.getOutputStream();
-            NetTestSupport.run(() -> {
+            StrictLoop.run(StrictLoop.realTime(), () -> {
                 StreamPair c = null;
                 for (int attempt = 0; c == null; attempt++) {
                     try {
@@ -207,7 +208,7 @@ class TlsTest {
     @Test
     void opensslClientAgainstJasyncioServer() throws Exception {
         assumeTrue(openssl(), "openssl is needed for this peer test");
-        String reply = NetTestSupport.run(() -> {
+        String reply = StrictLoop.run(StrictLoop.realTime(), () -> {
             try (Server s = tlsEcho(TlsOptions.of(certs.serverContext()))) {
                 int port = s.port();
                 return Asyncio.toThread(() -> {
@@ -230,7 +231,7 @@ class TlsTest {
     void startTlsUpgradesAPlainConnection() throws Exception {
         TlsOptions server = TlsOptions.of(certs.serverContext());
         TlsOptions client = TlsOptions.of(certs.clientContext()).serverHostname("localhost");
-        NetTestSupport.run(() -> {
+        StrictLoop.run(StrictLoop.realTime(), () -> {
             try (Server s = Net.startServer((r, w) -> {
                 // a STARTTLS-like exchange: one plain line, then TLS
                 assertThat(StreamReader.text(r.readline())).isEqualTo("STARTTLS");

@@ -1,5 +1,6 @@
 package io.jasyncio.net;
 
+import io.jasyncio.testsupport.StrictLoop;
 import static io.jasyncio.Asyncio.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -65,7 +66,7 @@ class TransportTest {
 
     @Test
     void callbacksComeInOrderAndFlowControlPausesAndResumes() {
-        NetTestSupport.run(() -> {
+        StrictLoop.run(StrictLoop.realTime(), () -> {
             Recorder[] serverSide = new Recorder[1];
             try (Server server = Net.createServer(() -> serverSide[0] = new Recorder(), "127.0.0.1", 0)) {
                 var conn = Net.createConnection(Recorder::new, "127.0.0.1", server.port());
@@ -99,7 +100,7 @@ class TransportTest {
 
     @Test
     void abortDropsBufferedDataAndClosesAtOnce() {
-        NetTestSupport.run(() -> {
+        StrictLoop.run(StrictLoop.realTime(), () -> {
             Recorder[] serverSide = new Recorder[1];
             try (Server server = Net.createServer(() -> serverSide[0] = new Recorder(), "127.0.0.1", 0)) {
                 var conn = Net.createConnection(Recorder::new, "127.0.0.1", server.port());
@@ -136,7 +137,7 @@ class TransportTest {
 
     @Test
     void bufferedProtocolReceivesIntoItsOwnBuffer() {
-        NetTestSupport.run(() -> {
+        StrictLoop.run(StrictLoop.realTime(), () -> {
             try (Server server = Net.startServer((r, w) -> {
                 w.write("into your buffer");
                 w.close();
@@ -150,7 +151,7 @@ class TransportTest {
 
     @Test
     void sockOperations() {
-        NetTestSupport.run(() -> {
+        StrictLoop.run(StrictLoop.realTime(), () -> {
             try (ServerSocketChannel listener = ServerSocketChannel.open()) {
                 listener.bind(new InetSocketAddress("127.0.0.1", 0));
                 listener.configureBlocking(false);
@@ -183,7 +184,7 @@ class TransportTest {
 
     @Test
     void namesAndAddresses() {
-        NetTestSupport.run(() -> {
+        StrictLoop.run(StrictLoop.realTime(), () -> {
             assertThat(Net.getAddrInfo("localhost", 80)).isNotEmpty().allMatch(a -> a.getPort() == 80);
             assertThat(Net.getAddrInfo("127.0.0.1", 1)).singleElement().satisfies(a -> assertThat(a.getAddress().isLoopbackAddress()).isTrue());
             assertThatThrownBy(() -> Net.getAddrInfo("no-such-host.invalid", 80)).isInstanceOf(UnknownHostException.class);
@@ -195,7 +196,7 @@ class TransportTest {
 
     @Test
     void ipv6LoopbackServerAndClient() {
-        NetTestSupport.run(() -> {
+        StrictLoop.run(StrictLoop.realTime(), () -> {
             Server server;
             try {
                 server = Net.startServer((r, w) -> {
@@ -215,7 +216,7 @@ class TransportTest {
 
     @Test
     void acceptStorm() {
-        NetTestSupport.run(() -> {
+        StrictLoop.run(StrictLoop.realTime(), () -> {
             int[] served = {0};
             try (Server server = Net.createServer(() -> new Protocol() {
                 @Override

@@ -7,14 +7,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jasyncio.Asyncio;
 import io.jasyncio.CancelledError;
-import io.jasyncio.ExceptionContext;
-import io.jasyncio.LoopOptions;
-import io.jasyncio.Runner;
 import io.jasyncio.Task;
 import io.jasyncio.Coroutine;
+import io.jasyncio.testsupport.StrictLoop;
 import io.jasyncio.net.StreamReader;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,14 +21,7 @@ import org.junit.jupiter.api.Timeout;
 class ProcessTest {
 
     static <T> T run(Coroutine<T> body) {
-        List<ExceptionContext> reported = new ArrayList<>();
-        T result;
-        try (Runner runner = new Runner(LoopOptions.defaults().handleSigint(false))) {
-            runner.getLoop().setExceptionHandler((loop, ctx) -> reported.add(ctx));
-            result = runner.run(body);
-        }
-        assertThat(reported).isEmpty();
-        return result;
+        return StrictLoop.run(StrictLoop.realTime(), body);
     }
 
     @Test
