@@ -123,7 +123,8 @@ public final class Net {
         return new Connection<>(tlsProtocol.appTransport(), protocol);
     }
 
-    private static void awaitHandshake(TlsProtocol tlsProtocol, Transport raw) throws IOException {
+    /** Waits for the TLS handshake; on any failure (or cancellation) aborts the raw connection and rethrows. */
+    static void awaitHandshake(TlsProtocol tlsProtocol, Transport raw) throws IOException {
         try {
             tlsProtocol.handshake.await();
         } catch (RuntimeException | Error e) {

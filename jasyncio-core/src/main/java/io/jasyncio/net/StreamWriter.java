@@ -94,15 +94,7 @@ public final class StreamWriter implements AutoCloseable {
         tlsProtocol.upgrading();
         raw.setProtocol(tlsProtocol);
         tlsProtocol.connectionMade(raw);
-        try {
-            tlsProtocol.handshake.await();
-        } catch (RuntimeException | Error e) {
-            raw.abort();
-            throw e;
-        } catch (Exception e) {
-            raw.abort();
-            throw e instanceof IOException io ? io : new IOException(e);
-        }
+        Net.awaitHandshake(tlsProtocol, raw);
         transport = tlsProtocol.appTransport();
         reader.attach(transport);
     }
