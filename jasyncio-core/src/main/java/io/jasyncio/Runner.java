@@ -25,7 +25,7 @@ import sun.misc.SignalHandler;
  * cancels the main task, so its {@code finally} blocks run, and {@code run} then throws
  * {@link CancelledError} "interrupted by SIGINT"; a second SIGINT goes to the handler that was
  * installed before (the JVM's: shutdown), as asyncio 3.11+ does. Only one runner at a time owns
- * SIGINT; others leave it alone.
+ * SIGINT; others leave it alone. Where SIGINT is ignored (a background job), it stays ignored.
  *
  * <p>Threading: use a runner from one thread.
  */
@@ -159,6 +159,13 @@ public final class Runner implements AutoCloseable {
             SigintGuard g = new SigintGuard(loop, main);
             try {
                 g.previous = Signal.handle(g.signal, g);
+                if (g.previous == SignalHandler.SIG_IGN) {
+                    // Ctrl-C is ignored in this process (a background job, nohup): respect that, as
+                    // asyncio does; the JVM would not deliver SIGINT to us anyway.
+                    Signal.handle(g.signal, SignalHandler.SIG_IGN);
+                    SIGINT_OWNED.set(false);
+                    return null;
+                }
                 return g;
             } catch (IllegalArgumentException | UnsupportedOperationException unavailable) {
                 // SIGINT is reserved (-Xrs) or not supported here: run without it.

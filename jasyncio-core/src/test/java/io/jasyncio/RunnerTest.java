@@ -95,9 +95,24 @@ class RunnerTest {
         }, TestLoop.options())).isSameAs(boom);
     }
 
+    /** True where SIGINT is ignored for this process (e.g. started as a background job): it cannot be tested then. */
+    static boolean sigintIgnored() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("SigIgn:")) {
+                    return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & (1L << 1)) != 0; // bit of signal 2
+                }
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            return true;
+        }
+        return true;
+    }
+
     @Test
     void firstSigintCancelsTheMainTaskAndRunsItsFinally() throws Exception {
         assumeTrue(System.getProperty("os.name").toLowerCase().contains("linux"), "needs kill(1)");
+        assumeTrue(!sigintIgnored(), "SIGINT is ignored in this process (background job): nothing to deliver");
         AtomicBoolean finallyRan = new AtomicBoolean();
         long pid = ProcessHandle.current().pid();
         LoopOptions opts = LoopOptions.defaults().handleSigint(true);
@@ -117,21 +132,38 @@ class RunnerTest {
         assertThat(finallyRan).isTrue();
     }
 
-    /** The next line starting with {@code prefix}, skipping the engine's log lines; null at the end. */
-    private static String lineStartingWith(java.io.BufferedReader in, String prefix) throws java.io.IOException {
-        String line;
-        do {
-            line = in.readLine();
-        } while (line != null && !line.startsWith(prefix));
-        return line;
+    /**
+     * The next line starting with {@code prefix}, skipping the engine's log lines; null at the end.
+     * Bounded: a child that never prints it fails the test instead of hanging it.
+     */
+    private static String lineStartingWith(java.io.BufferedReader in, String prefix) throws Exception {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                String line;
+                do {
+                    line = in.readLine();
+                } while (line != null && !line.startsWith(prefix));
+                return line;
+            } catch (java.io.IOException e) {
+                return null;
+            }
+        }).get(30, TimeUnit.SECONDS);
     }
 
     @Test
     void secondSigintStopsHardEvenIfMainIgnoresTheFirst() throws Exception {
         assumeTrue(System.getProperty("os.name").toLowerCase().contains("linux"), "needs kill(1)");
         String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), SigintChild.class.getName())
-                .redirectErrorStream(true).start();
+        java.util.List<String> command = new java.util.ArrayList<>();
+        if (sigintIgnored()) {
+            // An ignored SIGINT is inherited: start the child with the default disposition again.
+            assumeTrue(new ProcessBuilder("python3", "--version").start().waitFor(10, TimeUnit.SECONDS),
+                    "SIGINT is ignored here and python3 is not available to reset it for the child");
+            command.addAll(java.util.List.of("python3", "-c",
+                    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])"));
+        }
+        command.addAll(java.util.List.of(javaBin, "-cp", System.getProperty("java.class.path"), SigintChild.class.getName()));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
             java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream()));
             assertThat(lineStartingWith(out, "ready")).isEqualTo("ready");
