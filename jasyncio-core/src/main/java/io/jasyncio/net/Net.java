@@ -111,10 +111,7 @@ public final class Net {
         SocketChannel ch = connect(host, port);
         P protocol = factory.get();
         if (tls == null) {
-            SocketTransport t = new SocketTransport(loop, ch, protocol);
-            t.start();
-            Asyncio.yieldNow(); // connectionMade has run when this returns
-            return new Connection<>(t, protocol);
+            return startPlain(loop, ch, protocol);
         }
         TlsProtocol tlsProtocol = new TlsProtocol(loop, tls, protocol, false, host, port);
         SocketTransport raw = new SocketTransport(loop, ch, tlsProtocol);
@@ -139,27 +136,42 @@ public final class Net {
     private static SocketChannel connect(String host, int port) throws IOException {
         IOException failure = null;
         for (InetSocketAddress addr : getAddrInfo(host, port)) {
-            SocketChannel ch = SocketChannel.open(addr.getAddress() instanceof java.net.Inet6Address
-                    ? java.net.StandardProtocolFamily.INET6 : java.net.StandardProtocolFamily.INET);
-            boolean ok = false;
             try {
-                ch.configureBlocking(false);
-                sockConnect(ch, addr);
-                ok = true;
-                return ch;
+                return openConnected(addr.getAddress() instanceof java.net.Inet6Address
+                        ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET, addr);
             } catch (IOException e) {
                 if (failure == null) {
                     failure = e;
                 } else {
                     failure.addSuppressed(e);
                 }
-            } finally {
-                if (!ok) {
-                    Server.closeQuietly(ch);
-                }
             }
         }
         throw failure != null ? failure : new java.net.UnknownHostException(host);
+    }
+
+    /** A non-blocking channel of {@code family} connected to {@code addr}; closed again if connecting fails. */
+    private static SocketChannel openConnected(java.net.ProtocolFamily family, SocketAddress addr) throws IOException {
+        SocketChannel ch = SocketChannel.open(family);
+        boolean ok = false;
+        try {
+            ch.configureBlocking(false);
+            sockConnect(ch, addr);
+            ok = true;
+            return ch;
+        } finally {
+            if (!ok) {
+                Server.closeQuietly(ch);
+            }
+        }
+    }
+
+    /** Starts a plain transport on {@code ch}; returns once the protocol's connectionMade has run. */
+    private static <P extends Protocol> Connection<P> startPlain(EventLoop loop, SocketChannel ch, P protocol) {
+        SocketTransport t = new SocketTransport(loop, ch, protocol);
+        t.start();
+        Asyncio.yieldNow(); // connectionMade runs on the next turn
+        return new Connection<>(t, protocol);
     }
 
     /**
@@ -269,22 +281,8 @@ public final class Net {
     public static <P extends Protocol> Connection<P> createUnixConnection(Supplier<P> factory, Path path) throws IOException {
         Objects.requireNonNull(factory, "factory");
         EventLoop loop = Asyncio.getRunningLoop();
-        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-        boolean ok = false;
-        try {
-            ch.configureBlocking(false);
-            sockConnect(ch, UnixDomainSocketAddress.of(path));
-            ok = true;
-        } finally {
-            if (!ok) {
-                Server.closeQuietly(ch);
-            }
-        }
-        P protocol = factory.get();
-        SocketTransport t = new SocketTransport(loop, ch, protocol);
-        t.start();
-        Asyncio.yieldNow();
-        return new Connection<>(t, protocol);
+        SocketChannel ch = openConnected(StandardProtocolFamily.UNIX, UnixDomainSocketAddress.of(path));
+        return startPlain(loop, ch, factory.get());
     }
 
     /**
