@@ -1,5 +1,6 @@
 package io.jasyncio;
 
+import io.jasyncio.internal.LoopPost;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -116,26 +117,20 @@ public final class Asyncio {
         }
         Future<T> f = loop.createFuture();
         loop.outsideWorkStarted();
-        cf.whenComplete((value, error) -> {
-            try {
-                loop.callSoonThreadsafe(() -> {
-                    loop.outsideWorkDone();
-                    if (f.done()) {
-                        return;
-                    }
-                    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                    if (cause instanceof CancellationException) {
-                        f.cancel();
-                    } else if (cause != null) {
-                        f.setException(cause);
-                    } else {
-                        f.setResult(value);
-                    }
-                });
-            } catch (IllegalStateException loopClosed) {
-                // nobody awaits any more
+        cf.whenComplete((value, error) -> LoopPost.postIfOpen(loop, () -> { // closed: nobody awaits any more
+            loop.outsideWorkDone();
+            if (f.done()) {
+                return;
             }
-        });
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof CancellationException) {
+                f.cancel();
+            } else if (cause != null) {
+                f.setException(cause);
+            } else {
+                f.setResult(value);
+            }
+        }));
         try {
             return f.await();
         } finally {
@@ -523,7 +518,7 @@ public final class Asyncio {
             public boolean cancel(boolean mayInterruptIfRunning) {
                 boolean r = super.cancel(mayInterruptIfRunning);
                 if (r) {
-                    loop.callSoonThreadsafe(() -> {
+                    LoopPost.postIfOpen(loop, () -> { // closed: the task is gone already
                         if (started[0] != null) {
                             started[0].cancel();
                         }

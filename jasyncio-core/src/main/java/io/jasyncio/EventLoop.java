@@ -2,6 +2,7 @@ package io.jasyncio;
 
 import io.jasyncio.internal.Engine;
 import io.jasyncio.internal.Engines;
+import io.jasyncio.internal.LoopPost;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -858,15 +859,7 @@ public final class EventLoop implements AutoCloseable {
 
     /** Called from a GC cleaner thread: reports on the loop if it still runs, else returns false. */
     boolean reportFromAnyThread(ExceptionContext context) {
-        if (closed || !running) {
-            return false;
-        }
-        try {
-            callSoonThreadsafe(() -> callExceptionHandler(context));
-            return true;
-        } catch (IllegalStateException closedMeanwhile) {
-            return false;
-        }
+        return !closed && running && LoopPost.postIfOpen(this, () -> callExceptionHandler(context));
     }
 
     /** Debug mode: see {@link LoopOptions#debug()}. */

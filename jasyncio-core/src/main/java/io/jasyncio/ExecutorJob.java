@@ -1,5 +1,6 @@
 package io.jasyncio;
 
+import io.jasyncio.internal.LoopPost;
 import java.util.concurrent.Callable;
 
 /**
@@ -59,11 +60,7 @@ final class ExecutorJob<T> implements Runnable {
         }
         T v = value;
         Throwable f = failure;
-        try {
-            loop.callSoonThreadsafe(() -> complete(v, f));
-        } catch (IllegalStateException loopClosed) {
-            // Nobody can receive the outcome any more.
-        }
+        LoopPost.postIfOpen(loop, () -> complete(v, f)); // a closed loop has nobody to receive it
     }
 
     private void complete(T value, Throwable failure) {

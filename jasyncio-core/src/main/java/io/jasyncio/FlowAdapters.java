@@ -1,5 +1,6 @@
 package io.jasyncio;
 
+import io.jasyncio.internal.LoopPost;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.Flow;
@@ -179,13 +180,12 @@ public final class FlowAdapters {
         }
 
         private void deliver(Object signal) {
-            try {
-                loop.callSoonThreadsafe(() -> {
-                    if (!inbox.isShutdown()) {
-                        inbox.putNowait(signal);
-                    }
-                });
-            } catch (IllegalStateException loopClosed) {
+            boolean posted = LoopPost.postIfOpen(loop, () -> {
+                if (!inbox.isShutdown()) {
+                    inbox.putNowait(signal);
+                }
+            });
+            if (!posted) { // the loop is closed: nobody will consume, stop the publisher
                 Flow.Subscription s = subscription;
                 if (s != null) {
                     s.cancel();

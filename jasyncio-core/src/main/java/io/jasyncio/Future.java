@@ -1,5 +1,6 @@
 package io.jasyncio;
 
+import io.jasyncio.internal.LoopPost;
 import io.jasyncio.internal.Sneaky;
 import java.lang.System.Logger.Level;
 import java.lang.ref.Cleaner;
@@ -324,8 +325,8 @@ public class Future<T> {
             @Override
             public boolean cancel(boolean mayInterruptIfRunning) {
                 boolean r = super.cancel(mayInterruptIfRunning);
-                if (r && !loop.isClosed()) {
-                    loop.callSoonThreadsafe(() -> Future.this.cancel());
+                if (r) {
+                    LoopPost.postIfOpen(loop, () -> Future.this.cancel());
                 }
                 return r;
             }

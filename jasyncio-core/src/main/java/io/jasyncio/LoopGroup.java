@@ -1,5 +1,6 @@
 package io.jasyncio;
 
+import io.jasyncio.internal.LoopPost;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,11 +90,7 @@ public final class LoopGroup implements AutoCloseable {
         }
         closed = true;
         for (EventLoop loop : loops) {
-            try {
-                loop.callSoonThreadsafe(loop::stop);
-            } catch (IllegalStateException alreadyClosed) {
-                // nothing to stop
-            }
+            LoopPost.postIfOpen(loop, loop::stop); // a closed loop has nothing to stop
         }
         boolean interrupted = false;
         for (Thread t : threads) {

@@ -1,5 +1,6 @@
 package io.jasyncio;
 
+import io.jasyncio.internal.LoopPost;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
@@ -197,11 +198,7 @@ public final class Runner implements AutoCloseable {
                 return;
             }
             interrupted = true;
-            try {
-                loop.callSoonThreadsafe(main::cancel);
-            } catch (IllegalStateException closed) {
-                // the loop is already gone
-            }
+            LoopPost.postIfOpen(loop, main::cancel); // a closed loop has no main task left
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.jasyncio.process;
 
 import io.jasyncio.EventLoop;
+import io.jasyncio.internal.LoopPost;
 import io.jasyncio.net.StreamReader;
 import io.jasyncio.net.Transport;
 import java.io.IOException;
@@ -68,11 +69,7 @@ final class PipeReaderPump implements Transport, Runnable {
     }
 
     private void post(Runnable r) {
-        try {
-            loop.callSoonThreadsafe(r);
-        } catch (IllegalStateException loopClosed) {
-            // nobody reads any more
-        }
+        LoopPost.postIfOpen(loop, r); // a closed loop has nobody reading any more
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.jasyncio.process;
 
 import io.jasyncio.EventLoop;
+import io.jasyncio.internal.LoopPost;
 import io.jasyncio.net.Protocol;
 import io.jasyncio.net.Transport;
 import java.io.IOException;
@@ -71,11 +72,7 @@ final class PipeWriterTransport implements Transport, Runnable {
     }
 
     private void post(Runnable r) {
-        try {
-            loop.callSoonThreadsafe(r);
-        } catch (IllegalStateException loopClosed) {
-            // nobody is listening any more
-        }
+        LoopPost.postIfOpen(loop, r); // a closed loop has nobody listening any more
     }
 
     private void written(int n) {
