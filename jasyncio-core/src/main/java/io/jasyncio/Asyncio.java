@@ -248,7 +248,7 @@ public final class Asyncio {
             return new Timeout(Double.POSITIVE_INFINITY);
         }
         EventLoop loop = getRunningLoop();
-        return new Timeout((loop.nowNanos() + Math.max(0, EventLoop.saturatedNanos(delay))) / 1e9);
+        return new Timeout(loop.nanosAfter(delay) / 1e9);
     }
 
     /** Opens a {@link Timeout} scope that expires at loop time {@code when} (see {@link EventLoop#time()}). */
@@ -400,7 +400,7 @@ public final class Asyncio {
         EventLoop loop = getRunningLoop();
         Set<Future<T>> all = new LinkedHashSet<>(futures);
         double deadline = timeout == null ? Double.POSITIVE_INFINITY
-                : (loop.nowNanos() + Math.max(0, EventLoop.saturatedNanos(timeout))) / 1e9;
+                : loop.nanosAfter(timeout) / 1e9;
         return () -> new CompletionIterator<>(loop, all, deadline);
     }
 

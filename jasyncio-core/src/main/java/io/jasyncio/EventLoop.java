@@ -576,7 +576,7 @@ public final class EventLoop implements AutoCloseable {
     /** Runs {@code callback} after {@code delay} (a negative delay counts as zero). */
     public TimerHandle callLater(Duration delay, Runnable callback) {
         Objects.requireNonNull(delay, "delay");
-        return callAtNanos(nowNanos() + Math.max(0, saturatedNanos(delay)), callback);
+        return callAtNanos(nanosAfter(delay), callback);
     }
 
     /** Runs {@code callback} after {@code delaySeconds} seconds. */
@@ -625,6 +625,11 @@ public final class EventLoop implements AutoCloseable {
     /** The loop's clock: monotonic seconds (virtual seconds with {@code virtualTime}). */
     public double time() {
         return nowNanos() / 1e9;
+    }
+
+    /** Loop time {@code delay} from now, in nanoseconds; a negative delay counts as zero. */
+    long nanosAfter(Duration delay) {
+        return nowNanos() + Math.max(0, saturatedNanos(delay));
     }
 
     long nowNanos() {
