@@ -2,10 +2,8 @@ package io.jasyncio.examples.tour;
 
 import static io.jasyncio.Asyncio.createTask;
 import static io.jasyncio.Asyncio.gather;
-import static io.jasyncio.Asyncio.getRunningLoop;
 import static io.jasyncio.Asyncio.sleep;
 
-import io.jasyncio.EventLoop;
 import io.jasyncio.Task;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,17 +33,7 @@ final class SleepVersusThreadSleep implements Chapter {
     record Run(double seconds, double worstLag) {}
 
     static Run threeSleepers(boolean blocking) {
-        EventLoop loop = getRunningLoop();
-        double[] worst = {0};
-        boolean[] stop = {false};
-        Task<Void> ticker = createTask(() -> {
-            while (!stop[0]) {
-                double before = loop.time();
-                sleep(0.05);
-                worst[0] = Math.max(worst[0], loop.time() - before - 0.05);
-            }
-            return null;
-        });
+        LagMeter lag = new LagMeter(0.05);
         Stopwatch w = new Stopwatch();
         List<Task<Void>> sleepers = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -60,9 +48,7 @@ final class SleepVersusThreadSleep implements Chapter {
         }
         gather(sleepers);
         double took = w.seconds();
-        stop[0] = true;
-        ticker.await();
-        return new Run(took, worst[0]);
+        return new Run(took, lag.stop());
     }
 
     @Override

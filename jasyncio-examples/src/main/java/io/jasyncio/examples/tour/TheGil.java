@@ -2,8 +2,6 @@ package io.jasyncio.examples.tour;
 
 import static io.jasyncio.Asyncio.createTask;
 import static io.jasyncio.Asyncio.gather;
-import static io.jasyncio.Asyncio.getRunningLoop;
-import static io.jasyncio.Asyncio.sleep;
 import static io.jasyncio.Asyncio.toThread;
 
 import io.jasyncio.Task;
@@ -49,16 +47,7 @@ final class TheGil implements Chapter {
     }
 
     private static double[] measure(int parts, int unitsEach, boolean offload) {
-        double[] worst = {0};
-        boolean[] stop = {false};
-        Task<Void> ticker = createTask(() -> {
-            while (!stop[0]) {
-                double before = getRunningLoop().time();
-                sleep(0.01);
-                worst[0] = Math.max(worst[0], getRunningLoop().time() - before - 0.01);
-            }
-            return null;
-        });
+        LagMeter lag = new LagMeter(0.01);
         long start = System.nanoTime();
         List<Task<Long>> tasks = new ArrayList<>();
         for (int p = 0; p < parts; p++) {
@@ -66,9 +55,7 @@ final class TheGil implements Chapter {
         }
         gather(tasks);
         double seconds = (System.nanoTime() - start) / 1e9;
-        stop[0] = true;
-        ticker.await();
-        return new double[] {seconds, worst[0]};
+        return new double[] {seconds, lag.stop()};
     }
 
     @Override

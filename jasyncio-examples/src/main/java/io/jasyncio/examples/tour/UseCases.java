@@ -2,7 +2,6 @@ package io.jasyncio.examples.tour;
 
 import static io.jasyncio.Asyncio.createTask;
 import static io.jasyncio.Asyncio.gather;
-import static io.jasyncio.Asyncio.getRunningLoop;
 import static io.jasyncio.Asyncio.sleep;
 import static io.jasyncio.Asyncio.timeout;
 import static io.jasyncio.Asyncio.toThread;
@@ -178,16 +177,7 @@ final class UseCases implements Chapter {
                 }
                 return null;
             });
-            double[] worst = {0};
-            boolean[] stop = {false};
-            Task<Void> ticker = createTask(() -> {
-                while (!stop[0]) {
-                    double before = getRunningLoop().time();
-                    sleep(0.01);
-                    worst[0] = Math.max(worst[0], getRunningLoop().time() - before - 0.01);
-                }
-                return null;
-            });
+            LagMeter lag = new LagMeter(0.01);
             List<Task<Long>> queries = new ArrayList<>();
             for (int q = 0; q < 8; q++) {
                 int mod = q;
@@ -200,11 +190,10 @@ final class UseCases implements Chapter {
                 })));
             }
             long rows = gather(queries).stream().mapToLong(Long::longValue).sum();
-            stop[0] = true;
-            ticker.await();
+            double worst = lag.stop();
             out.result(String.format("databases: 8 concurrent SQLite queries counted %d rows; the loop was at most %.0f ms late",
-                    rows, worst[0] * 1000));
-            return new long[] {rows, (long) (worst[0] * 1000)};
+                    rows, worst * 1000));
+            return new long[] {rows, (long) (worst * 1000)};
         } finally {
             java.nio.file.Files.deleteIfExists(file);
         }
