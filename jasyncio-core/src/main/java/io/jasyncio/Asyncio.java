@@ -4,6 +4,7 @@ import io.jasyncio.internal.LoopPost;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -94,6 +95,19 @@ public final class Asyncio {
         return getRunningLoop().createTask(name, coroutine);
     }
 
+    /**
+     * Schedules {@code coroutine} as a task that runs in {@code context} instead of a copy of the
+     * current one: asyncio's {@code create_task(coro, context=ctx)}.
+     */
+    public static <T> Task<T> createTask(Coroutine<T> coroutine, Context context) {
+        return getRunningLoop().createTask(null, coroutine, context);
+    }
+
+    /** {@link #createTask(Coroutine, Context)} with a name. */
+    public static <T> Task<T> createTask(String name, Coroutine<T> coroutine, Context context) {
+        return getRunningLoop().createTask(name, coroutine, context);
+    }
+
     /** Suspends until {@code future} is done: see {@link Future#await()}. */
     public static <T> T await(Future<T> future) {
         return future.await();
@@ -156,6 +170,18 @@ public final class Asyncio {
         sleepNanos(EventLoop.secondsToNanos(seconds));
     }
 
+    /** {@link #sleep(Duration)}, then returns {@code result}: asyncio's {@code sleep(delay, result)}. */
+    public static <T> T sleep(Duration delay, T result) {
+        sleep(delay);
+        return result;
+    }
+
+    /** {@link #sleep(double)}, then returns {@code result}. */
+    public static <T> T sleep(double seconds, T result) {
+        sleep(seconds);
+        return result;
+    }
+
     private static void sleepNanos(long nanos) {
         Task<?> task = Task.currentOrThrow("sleep()");
         if (nanos <= 0) {
@@ -188,6 +214,13 @@ public final class Asyncio {
         return gather(Asyncio.<T>tasksOf(coroutines));
     }
 
+    /** {@link #gather(Coroutine...)} over futures or tasks that already exist: {@code gather(task1, task2)}. */
+    @SafeVarargs
+    @SuppressWarnings("varargs") // the array is only read, never stored or exposed
+    public static <T> List<T> gather(Future<? extends T>... futures) {
+        return gather(Arrays.asList(futures));
+    }
+
     /** {@link #gather(Coroutine...)} over futures or tasks that already exist. */
     public static <T> List<T> gather(Collection<? extends Future<? extends T>> futures) {
         List<Outcome<T>> outcomes = gathering(futures, false).await();
@@ -206,6 +239,13 @@ public final class Asyncio {
     @SuppressWarnings("varargs") // the array is only read, never stored or exposed
     public static <T> List<Outcome<T>> gatherSettled(Coroutine<? extends T>... coroutines) {
         return gatherSettled(Asyncio.<T>tasksOf(coroutines));
+    }
+
+    /** {@link #gatherSettled(Coroutine...)} over existing futures or tasks. */
+    @SafeVarargs
+    @SuppressWarnings("varargs") // the array is only read, never stored or exposed
+    public static <T> List<Outcome<T>> gatherSettled(Future<? extends T>... futures) {
+        return gatherSettled(Arrays.asList(futures));
     }
 
     /** {@link #gatherSettled(Coroutine...)} over existing futures or tasks. */
@@ -240,34 +280,70 @@ public final class Asyncio {
     // ================================================================ deadlines
 
     /**
-     * Opens a {@link Timeout} scope that expires after {@code delay}; null means no deadline (it
-     * can be set later with {@link Timeout#reschedule}).
+     * Runs {@code body} with a deadline {@code delay} from now (null: none; zero or negative: it
+     * expires on the next loop turn): asyncio's {@code async with timeout(delay)}. Returns the
+     * body's value, or throws {@link TimeoutException} (cause: the {@link CancelledError}) when the
+     * deadline ended the block. Inside the block the deadline is a {@code CancelledError}, so
+     * {@code catch (Exception e)} or an inner {@code catch (TimeoutException e)} cannot swallow it;
+     * see {@link Timeout} for the full rule.
+     *
+     * <p>Cancellation: a cancellation from outside propagates as {@code CancelledError}, even if the
+     * deadline passed at the same time.
      */
-    public static Timeout timeout(Duration delay) {
-        if (delay == null) {
-            return new Timeout(Double.POSITIVE_INFINITY);
-        }
-        EventLoop loop = getRunningLoop();
-        return new Timeout(loop.nanosAfter(delay) / 1e9);
+    public static <T> T timeout(Duration delay, Coroutine<T> body) {
+        Objects.requireNonNull(body, "body");
+        return Timeout.runAfter(delay, scope -> body.call());
     }
 
-    /** Opens a {@link Timeout} scope that expires at loop time {@code when} (see {@link EventLoop#time()}). */
-    public static Timeout timeoutAt(double when) {
-        return new Timeout(when);
+    /** {@link #timeout(Duration, Coroutine)} for a block that wants its {@link Timeout}, e.g. to reschedule it. */
+    public static <T> T timeout(Duration delay, Timeout.Body<T> body) {
+        return Timeout.runAfter(delay, body);
+    }
+
+    /** {@link #timeout(Duration, Coroutine)} with the deadline at loop time {@code when} ({@link EventLoop#time()}). */
+    public static <T> T timeoutAt(double when, Coroutine<T> body) {
+        Objects.requireNonNull(body, "body");
+        return Timeout.runAt(when, scope -> body.call());
+    }
+
+    /** {@link #timeoutAt(double, Coroutine)} for a block that wants its {@link Timeout}. */
+    public static <T> T timeoutAt(double when, Timeout.Body<T> body) {
+        return Timeout.runAt(when, body);
     }
 
     /**
-     * Runs {@code coroutine} as a task and waits for it at most {@code timeout}; when it passes, the
-     * task is cancelled, awaited, and {@link TimeoutException} is thrown. If the task finishes with
-     * a value even as the deadline passes, the value is returned, never lost.
-     * Cancellation: cancelling the caller cancels the task.
+     * The earliest deadline of the {@code timeout} blocks the current task is in, in loop time
+     * ({@link EventLoop#time()}), or {@link Double#POSITIVE_INFINITY}: trio's
+     * {@code current_effective_deadline()}, so that a library (an HTTP or database call) can pass
+     * the deadline on to a server or pick its own timeouts below it.
+     */
+    public static double currentEffectiveDeadline() {
+        long nanos = Scope.effectiveDeadlineNanos(Task.currentOrThrow("currentEffectiveDeadline()").scope);
+        return nanos == Long.MAX_VALUE ? Double.POSITIVE_INFINITY : nanos / 1e9;
+    }
+
+    /**
+     * Runs {@code coroutine} in the current task with a deadline (null: none): asyncio 3.12's
+     * {@code wait_for}, which is {@link #timeout(Duration, Coroutine)}. With a timeout of zero or
+     * less, the coroutine runs as a task that is cancelled at once and awaited.
+     * Cancellation: a cancellation from outside propagates as {@link CancelledError}.
+     * @throws TimeoutException when the deadline passed
      */
     public static <T> T waitFor(Coroutine<T> coroutine, Duration timeout) {
         Objects.requireNonNull(coroutine, "coroutine");
-        return waitFor(getRunningLoop().createTask(coroutine), timeout);
+        if (timeout != null && !timeout.isPositive()) {
+            return waitFor(getRunningLoop().createTask(coroutine), timeout);
+        }
+        return timeout(timeout, coroutine);
     }
 
-    /** {@link #waitFor(Coroutine, Duration)} for an existing future; null timeout waits forever. */
+    /**
+     * Waits for {@code future} at most {@code timeout} (null: forever); when it passes, the future
+     * is cancelled and {@link TimeoutException} is thrown. A future that finished with a value even
+     * as the deadline passed gives its value, never lost. With a timeout of zero or less the future
+     * is cancelled at once (unless done) and awaited; the exception's cause is its {@link CancelledError}.
+     * Cancellation: cancelling the caller cancels the future.
+     */
     public static <T> T waitFor(Future<T> future, Duration timeout) {
         Objects.requireNonNull(future, "future");
         Task.currentOrThrow("waitFor()");
@@ -280,30 +356,24 @@ public final class Asyncio {
                 waitOnce(future);
             }
             if (future.cancelled()) {
-                throw new TimeoutException("waitFor: the timeout is " + timeout);
+                throw new TimeoutException("waitFor(): the timeout (" + timeout + ") had passed; the future was cancelled",
+                        null, future.cancelledError());
             }
             return future.result();
         }
-        TimeoutException expired;
-        try (Timeout t = timeout(timeout)) {
-            return future.await();
+        try {
+            return timeout(timeout, future::await);
         } catch (TimeoutException e) {
-            expired = e;
+            if (future.done() && !future.cancelled()) {
+                return future.result(); // it finished as the deadline passed: keep its outcome
+            }
+            throw e;
         }
-        // The deadline's cancellation arrived after the future finished: keep its outcome.
-        if (future.done() && !future.cancelled()) {
-            return future.result();
-        }
-        throw expired;
     }
 
     private static void waitOnce(Future<?> f) {
         Future<Void> settled = f.loop.createFuture();
-        Consumer<Future<?>> cb = x -> {
-            if (!settled.done()) {
-                settled.setResult(null);
-            }
-        };
+        Consumer<Future<?>> cb = x -> settled.trySetResult(null);
         f.addWaiter(cb);
         try {
             settled.await();
@@ -335,9 +405,7 @@ public final class Asyncio {
             boolean failed = !f.cancelled() && f.exception() != null;
             if (remaining[0] <= 0 || returnWhen == ReturnWhen.FIRST_COMPLETED
                     || (returnWhen == ReturnWhen.FIRST_EXCEPTION && failed)) {
-                if (!waiter.done()) {
-                    waiter.setResult(null);
-                }
+                waiter.trySetResult(null);
             }
         };
         boolean satisfied = satisfied(all, returnWhen);
@@ -351,11 +419,7 @@ public final class Asyncio {
                 }
             }
             if (timeout != null) {
-                timer = loop.callLater(timeout, () -> {
-                    if (!waiter.done()) {
-                        waiter.setResult(null);
-                    }
-                });
+                timer = loop.callLater(timeout, () -> waiter.trySetResult(null));
             }
             try {
                 waiter.await();
@@ -401,7 +465,15 @@ public final class Asyncio {
         Set<Future<T>> all = new LinkedHashSet<>(futures);
         double deadline = timeout == null ? Double.POSITIVE_INFINITY
                 : loop.nanosAfter(timeout) / 1e9;
-        return () -> new CompletionIterator<>(loop, all, deadline);
+        boolean[] iterated = {false};
+        return () -> {
+            if (iterated[0]) {
+                throw new IllegalStateException("the result of asCompleted() can be iterated once, as asyncio's iterator;"
+                        + " call asCompleted() again for another pass");
+            }
+            iterated[0] = true;
+            return new CompletionIterator<>(loop, all, deadline);
+        };
     }
 
     private static final class CompletionIterator<T> implements Iterator<Future<T>> {
@@ -418,8 +490,8 @@ public final class Asyncio {
             this.remaining = all.size();
             this.onDone = f -> {
                 completed.add(f);
-                if (signal != null && !signal.done()) {
-                    signal.setResult(null);
+                if (signal != null) {
+                    signal.trySetResult(null);
                 }
             };
             for (Future<T> f : all) {
@@ -442,9 +514,10 @@ public final class Asyncio {
                 throw new NoSuchElementException("every future has been returned");
             }
             if (completed.isEmpty()) {
-                signal = loop.createFuture();
-                try (Timeout t = timeoutAt(deadline)) {
-                    signal.await();
+                Future<Void> s = loop.createFuture();
+                signal = s;
+                try {
+                    timeoutAt(deadline, s::await);
                 } finally {
                     signal = null;
                 }
@@ -457,7 +530,9 @@ public final class Asyncio {
     /**
      * Protects {@code inner} from cancellation: the returned future follows it, but cancelling
      * the returned one (or the task awaiting it) does not cancel {@code inner}, which keeps
-     * running. asyncio's {@code shield}.
+     * running. asyncio's {@code shield}. If {@code inner} fails after the returned future was
+     * cancelled, nobody is left to read the failure: it is reported once to the loop's exception
+     * handler ("exception in shielded future").
      */
     public static <T> Future<T> shield(Future<T> inner) {
         Objects.requireNonNull(inner, "inner");
@@ -465,21 +540,12 @@ public final class Asyncio {
             return inner;
         }
         Future<T> outer = inner.loop.createFuture();
-        Consumer<Future<T>> copy = f -> {
-            if (outer.cancelled()) {
-                if (!f.cancelled()) {
-                    f.exception(); // retrieved: nobody else is going to read it
-                }
-                return;
-            }
-            if (!outer.done()) {
+        inner.addDoneCallback(f -> {
+            if (!outer.cancelled()) {
                 f.copyOutcomeTo(outer);
-            }
-        };
-        inner.addDoneCallback(copy);
-        outer.addDoneCallback(o -> {
-            if (!inner.done()) {
-                inner.removeDoneCallback(copy);
+            } else if (!f.cancelled() && f.exception() != null) {
+                // Nobody awaits the inner any more: report its failure once (exception() marked it retrieved).
+                f.loop.callExceptionHandler(new ExceptionContext("exception in shielded future", f.exception(), f, null));
             }
         });
         return outer;
@@ -507,44 +573,25 @@ public final class Asyncio {
 
     /**
      * Runs {@code coroutine} on {@code loop} from any other thread and returns a
-     * {@link CompletableFuture} of its result. Cancelling that future cancels the task.
+     * {@link CompletableFuture} of its result. Cancelling that future cancels the task. A failure
+     * that nobody reads from the returned future is reported when it is garbage-collected.
      */
     public static <T> CompletableFuture<T> runCoroutineThreadsafe(Coroutine<T> coroutine, EventLoop loop) {
         Objects.requireNonNull(coroutine, "coroutine");
         Objects.requireNonNull(loop, "loop");
         Task<?>[] started = new Task<?>[1];
-        CompletableFuture<T> cf = new CompletableFuture<>() {
-            @Override
-            public boolean cancel(boolean mayInterruptIfRunning) {
-                boolean r = super.cancel(mayInterruptIfRunning);
-                if (r) {
-                    LoopPost.postIfOpen(loop, () -> { // closed: the task is gone already
-                        if (started[0] != null) {
-                            started[0].cancel();
-                        }
-                    });
-                }
-                return r;
+        CrossThreadFuture<T> cf = new CrossThreadFuture<>(loop, () -> {
+            if (started[0] != null) {
+                started[0].cancel();
             }
-        };
+        });
         loop.callSoonThreadsafe(() -> {
             if (cf.isDone()) {
-                return;
+                return; // cancelled before it started
             }
             Task<T> task = loop.createTask(coroutine);
             started[0] = task;
-            task.addDoneCallback(f -> {
-                if (f.cancelled()) {
-                    cf.cancel(false);
-                } else {
-                    Throwable e = f.exception();
-                    if (e != null) {
-                        cf.completeExceptionally(e);
-                    } else {
-                        cf.complete(f.result());
-                    }
-                }
-            });
+            task.addDoneCallback(cf::completeFrom);
         });
         return cf;
     }

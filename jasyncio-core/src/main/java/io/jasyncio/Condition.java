@@ -1,8 +1,8 @@
 package io.jasyncio;
 
-import java.util.ArrayDeque;
+import io.jasyncio.internal.WaitQueue;
 import java.util.Objects;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * A condition variable for tasks: asyncio's {@code Condition}. Not
@@ -15,19 +15,20 @@ import java.util.function.BooleanSupplier;
  * }
  * }</pre>
  *
- * Renames forced by {@code Object}'s final methods (DESIGN naming rule 10): asyncio's
- * {@code wait()} is {@link #await()}, {@code wait_for(predicate)} is {@link #awaitFor},
- * {@code notify(n=1)} is {@link #notify(int)} and {@link #notifyOne()}, {@code notify_all()} is
- * {@link #notifyAllWaiters()}.
+ * Renamed because {@code Object}'s {@code wait()}, {@code notify()} and {@code notifyAll()} are
+ * final and a stray {@code cond.notifyAll()} would still compile: asyncio's {@code wait()} is
+ * {@link #await()}, {@code wait_for(predicate)} is {@link #awaitFor}, {@code notify(n=1)} is
+ * {@link #notify(int)} and {@link #notifyOne()}, {@code notify_all()} is {@link #notifyAllWaiters()}.
  *
  * <p>Cancellation: {@link #await()} always re-acquires the lock before it returns or throws, even
- * when cancelled; a waiter that was notified and then cancelled passes its notification on to
- * another waiter, so no notification is lost (a spurious wake-up is possible, as the condition
- * variable protocol allows).
+ * when cancelled (again) while re-acquiring; a waiter that leaves {@code await()} with any exception
+ * passes one notification on to another waiter, since it may have been notified already, so no
+ * notification is lost (a spurious wake-up is possible, as the condition variable protocol allows;
+ * asyncio 3.13 does the same).
  */
 public final class Condition extends LoopBound {
     private final Lock lock;
-    private final ArrayDeque<Future<Boolean>> waiters = new ArrayDeque<>();
+    private final WaitQueue waiters = new WaitQueue();
 
     /** A condition with its own new lock. */
     public Condition() {
@@ -61,52 +62,48 @@ public final class Condition extends LoopBound {
     public boolean await() {
         EventLoop loop = loop();
         if (!lock.locked()) {
-            throw new IllegalStateException("cannot await on an un-acquired condition: acquire() it first");
+            throw new IllegalStateException("await() on a Condition whose lock is not held: call acquire() first");
         }
-        Throwable failure = null;
         lock.release();
         try {
-            Future<Boolean> fut = loop.createFuture();
-            waiters.add(fut);
             try {
-                fut.await();
+                waiters.park(loop);
                 return true;
             } finally {
-                waiters.remove(fut);
+                reacquire();
             }
         } catch (Throwable t) {
-            failure = t;
+            waiters.wakeOne(); // we may have been notified: pass it on
             throw t;
-        } finally {
-            // Re-acquire even if cancelled; keep the most recent cancellation to rethrow.
-            Throwable cancelledAgain = null;
-            while (true) {
-                try {
-                    lock.acquire();
-                    break;
-                } catch (CancelledError | TimeoutException | TaskGroupException e) {
-                    cancelledAgain = e;
-                }
+        }
+    }
+
+    /** Takes the lock back even if cancelled meanwhile; rethrows the most recent cancellation. */
+    private void reacquire() {
+        CancelledError cancelledAgain = null;
+        while (true) {
+            try {
+                lock.acquire();
+                break;
+            } catch (CancelledError e) {
+                cancelledAgain = e;
             }
-            if (failure != null) {
-                notifyInternal(1); // we may have been notified: pass it on
-            }
-            if (cancelledAgain != null && failure == null) {
-                throw io.jasyncio.internal.Sneaky.raise(cancelledAgain);
-            }
+        }
+        if (cancelledAgain != null) {
+            throw cancelledAgain;
         }
     }
 
     /**
-     * Awaits until {@code predicate} is true (checked first, and after every wake-up) and returns
-     * its last value. asyncio's {@code wait_for}.
+     * Awaits until {@code predicate} returns a value other than null and {@code false} (checked
+     * first, and after every wake-up) and returns that value: asyncio's {@code wait_for}.
      */
-    public boolean awaitFor(BooleanSupplier predicate) {
+    public <T> T awaitFor(Supplier<T> predicate) {
         Objects.requireNonNull(predicate, "predicate");
-        boolean result = predicate.getAsBoolean();
-        while (!result) {
+        T result = predicate.get();
+        while (result == null || Boolean.FALSE.equals(result)) {
             await();
-            result = predicate.getAsBoolean();
+            result = predicate.get();
         }
         return result;
     }
@@ -116,14 +113,13 @@ public final class Condition extends LoopBound {
      * @throws IllegalStateException if the lock is not held
      */
     public void notify(int n) {
-        loop();
         if (n < 0) {
-            throw new IllegalArgumentException("n must not be negative: " + n);
+            throw new IllegalArgumentException("notify(n) needs n >= 0, not " + n);
         }
         if (!lock.locked()) {
-            throw new IllegalStateException("cannot notify on an un-acquired condition: acquire() it first");
+            throw new IllegalStateException("notify() on a Condition whose lock is not held: call acquire() first");
         }
-        notifyInternal(n);
+        waiters.wake(n);
     }
 
     /** Wakes one waiting task: asyncio's {@code notify()}. */
@@ -133,24 +129,12 @@ public final class Condition extends LoopBound {
 
     /** Wakes every waiting task: asyncio's {@code notify_all()}. */
     public void notifyAllWaiters() {
-        notify(waiters.size());
-    }
-
-    private void notifyInternal(int n) {
-        int woken = 0;
-        for (Future<Boolean> f : waiters) {
-            if (woken >= n) {
-                break;
-            }
-            if (!f.done()) {
-                woken++;
-                f.setResult(false);
-            }
-        }
+        notify(Integer.MAX_VALUE);
     }
 
     @Override
     public String toString() {
-        return "Condition[" + (lock.locked() ? "locked" : "unlocked") + (waiters.isEmpty() ? "" : ", waiters=" + waiters.size()) + "]";
+        int n = waiters.size();
+        return "Condition[" + (lock.locked() ? "locked" : "unlocked") + (n == 0 ? "" : ", waiters=" + n) + "]";
     }
 }

@@ -1,15 +1,15 @@
 package io.jasyncio;
 
-import java.util.ArrayDeque;
+import io.jasyncio.internal.WaitQueue;
 
 /**
  * A flag tasks can wait for: asyncio's {@code Event}. {@link #set()} wakes every waiter;
- * {@link #clear()} resets it. asyncio's {@code wait()} is {@link #await()} (Java's
- * {@code Object.wait()} is final; DESIGN naming rule 10).
+ * {@link #clear()} resets it. asyncio's {@code wait()} is {@link #await()}: {@code Object.wait()}
+ * is final.
  */
 public final class Event extends LoopBound {
     private boolean value;
-    private final ArrayDeque<Future<Boolean>> waiters = new ArrayDeque<>();
+    private final WaitQueue waiters = new WaitQueue();
 
     /** An event that is not set; it binds to the loop that first uses it. */
     public Event() {
@@ -23,14 +23,9 @@ public final class Event extends LoopBound {
 
     /** Sets the flag and wakes every waiting task. */
     public void set() {
-        loop();
         if (!value) {
             value = true;
-            for (Future<Boolean> f : waiters) {
-                if (!f.done()) {
-                    f.setResult(true);
-                }
-            }
+            waiters.wakeAll();
         }
     }
 
@@ -44,22 +39,16 @@ public final class Event extends LoopBound {
      * Cancellation: nothing is lost; the event is untouched.
      */
     public boolean await() {
-        EventLoop loop = loop();
         if (value) {
             return true;
         }
-        Future<Boolean> fut = loop.createFuture();
-        waiters.add(fut);
-        try {
-            fut.await();
-            return true;
-        } finally {
-            waiters.remove(fut);
-        }
+        waiters.park(loop());
+        return true;
     }
 
     @Override
     public String toString() {
-        return "Event[" + (value ? "set" : "unset") + (waiters.isEmpty() ? "" : ", waiters=" + waiters.size()) + "]";
+        int n = waiters.size();
+        return "Event[" + (value ? "set" : "unset") + (n == 0 ? "" : ", waiters=" + n) + "]";
     }
 }

@@ -15,11 +15,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A single-threaded event loop: asyncio's {@code BaseEventLoop}. It runs callbacks, timers and
@@ -74,6 +77,10 @@ public final class EventLoop implements AutoCloseable {
     private int cancelledTimers;
     private long timerSequence;
     private final ConcurrentLinkedQueue<Handle> inbox = new ConcurrentLinkedQueue<>();
+    /** Callbacks added to the inbox (counted after adding), not yet moved to the ready queue. */
+    private final AtomicInteger inboxCount = new AtomicInteger();
+    /** Failures of this loop's futures that nobody has read yet (reported at close at the latest). */
+    final Set<UnretrievedFailure> unretrievedFailures = ConcurrentHashMap.newKeySet();
     private final Selector selector;
     private volatile boolean waiting;
 
@@ -85,6 +92,8 @@ public final class EventLoop implements AutoCloseable {
     private int outsideWork;
 
     Task<?> currentTask;
+    /** How many task steps run nested inside another task's step (eager starts) right now. */
+    int eagerDepth;
     /** The Context of the task or callback running now (null: empty, created on first set). */
     Context currentContext;
     private Task<?> liveHead;
@@ -233,6 +242,10 @@ public final class EventLoop implements AutoCloseable {
         for (Task<?> t = liveHead; t != null; t = t.nextLive) {
             callExceptionHandler(new ExceptionContext("Task was destroyed but it is pending!", null, t, null));
         }
+        for (UnretrievedFailure u : List.copyOf(unretrievedFailures)) {
+            u.reportAtClose();
+        }
+        unretrievedFailures.clear();
         ready.clear();
         timers.clear();
         inbox.clear();
@@ -334,10 +347,14 @@ public final class EventLoop implements AutoCloseable {
         LOG.log(Level.WARNING, sb.toString());
     }
 
+    /**
+     * Moves the callbacks other threads posted so far to the ready queue: only those counted when
+     * the drain starts, so threads that keep posting cannot hold the loop here (timers and I/O get
+     * their turn; the rest waits for the next turn).
+     */
     private void drainInbox() {
-        Handle h;
-        while ((h = inbox.poll()) != null) {
-            ready.add(h);
+        for (int n = inboxCount.getAndSet(0); n > 0; n--) {
+            ready.add(inbox.poll()); // counted only after it was added, so it is there
         }
     }
 
@@ -520,11 +537,12 @@ public final class EventLoop implements AutoCloseable {
 
     /**
      * Whether a yielding task may continue at once without a loop turn: only when no callback,
-     * no thread-safe callback and no timer is due, not in debug mode (where each step is timed),
+     * no thread-safe callback and no timer is due, not inside an eager start (the creating task
+     * is waiting for the turn), not in debug mode (where each step is timed),
      * and at most {@link #FAST_YIELD_BUDGET} times in a row, so I/O is still polled regularly.
      */
     boolean mayYieldWithoutSwitch() {
-        if (debug || fastYields <= 0 || !ready.isEmpty() || !inbox.isEmpty()) {
+        if (debug || fastYields <= 0 || eagerDepth > 0 || !ready.isEmpty() || !inbox.isEmpty()) {
             return false;
         }
         if (!timers.isEmpty() && timers.peek().whenNanos <= nowNanos()) {
@@ -567,6 +585,7 @@ public final class EventLoop implements AutoCloseable {
             return h;
         }
         inbox.add(h);
+        inboxCount.incrementAndGet();
         if (waiting) {
             selector.wakeup();
         }
@@ -675,11 +694,23 @@ public final class EventLoop implements AutoCloseable {
      * asyncio 3.12's eager tasks. Eager start applies only while the loop runs.
      */
     public <T> Task<T> createTask(String name, Coroutine<T> coroutine, boolean eagerStart) {
+        return newTask(name, coroutine, null, eagerStart);
+    }
+
+    /**
+     * Schedules {@code coroutine} as a new task running in {@code context} (not a copy of the
+     * creator's): asyncio's {@code create_task(coro, context=ctx)}.
+     */
+    public <T> Task<T> createTask(String name, Coroutine<T> coroutine, Context context) {
+        return newTask(name, coroutine, Objects.requireNonNull(context, "context"), eagerTasks);
+    }
+
+    private <T> Task<T> newTask(String name, Coroutine<T> coroutine, Context context, boolean eagerStart) {
         Objects.requireNonNull(coroutine, "coroutine");
         checkThread();
         checkClosed();
         Task<T> task = new Task<>(this, name, coroutine);
-        task.context = Context.captureForChild();
+        task.context = context != null ? context : Context.captureForChild();
         addLive(task);
         if (eagerStart && running && RUNNING.get() == this) {
             task.step();
@@ -835,18 +866,34 @@ public final class EventLoop implements AutoCloseable {
         return exceptionHandler;
     }
 
-    /** Hands {@code context} to the exception handler; if that throws, both are logged. */
+    /**
+     * Hands {@code context} to the exception handler. Never throws: if the handler throws, that
+     * error and the context go to the default handler; if logging throws too (a broken logger),
+     * both are written to standard error, and the loop runs on.
+     */
     public void callExceptionHandler(ExceptionContext context) {
         ExceptionHandler h = exceptionHandler;
-        if (h == null) {
-            defaultExceptionHandler(context);
-            return;
+        if (h != null) {
+            try {
+                h.handle(this, context);
+                return;
+            } catch (Throwable t) {
+                logOrPrint("Unhandled error in the exception handler (context: " + context.message() + ")", t);
+            }
         }
         try {
-            h.handle(this, context);
-        } catch (Throwable t) {
-            LOG.log(Level.ERROR, "Unhandled error in exception handler (context: " + context.message() + ")", t);
             defaultExceptionHandler(context);
+        } catch (Throwable loggingFailed) {
+            LastResort.print("jasyncio: logging an error failed (" + loggingFailed + "); the error was: "
+                    + context.message(), context.exception());
+        }
+    }
+
+    private static void logOrPrint(String message, Throwable t) {
+        try {
+            LOG.log(Level.ERROR, message, t);
+        } catch (Throwable loggingFailed) {
+            LastResort.print("jasyncio: " + message + " (logging it failed too: " + loggingFailed + ")", t);
         }
     }
 

@@ -1,9 +1,6 @@
 package io.jasyncio;
 
-import io.jasyncio.internal.LoopPost;
 import io.jasyncio.internal.Sneaky;
-import java.lang.System.Logger.Level;
-import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -36,13 +33,12 @@ import java.util.function.Consumer;
  * when it is a checked exception (the compiler does not see it: catch {@code Exception} and test
  * with {@code instanceof}). The object is the one the coroutine raised, so its stack trace shows
  * where it was raised inside the coroutine. An exception that nobody retrieves is reported to the
- * loop's exception handler when the future is garbage-collected ("exception was never retrieved").
+ * loop's exception handler ("exception was never retrieved") when the future is garbage-collected,
+ * and at the latest when the loop closes.
  *
  * @param <T> the result type
  */
 public class Future<T> {
-    private static final System.Logger LOG = System.getLogger("io.jasyncio");
-    private static final Cleaner CLEANER = Cleaner.create();
 
     static final int PENDING = 0, RESULT = 1, EXCEPTION = 2, CANCELLED = 3;
 
@@ -53,7 +49,7 @@ public class Future<T> {
     String cancelMessage;
     /** null, a single Consumer/Task, or an ArrayList of them, in registration order. */
     private Object callbacks;
-    private UnretrievedException unretrieved;
+    private UnretrievedFailure unretrieved;
 
     /** A pending future bound to {@code loop}. Prefer {@link EventLoop#createFuture()}. */
     public Future(EventLoop loop) {
@@ -144,6 +140,20 @@ public class Future<T> {
         finishException(exception);
     }
 
+    /**
+     * Sets the result if the future is still pending; returns false (and changes nothing) if it
+     * is already done. For producers racing a cancellation: the one helper behind every
+     * "wake the waiter unless it gave up".
+     */
+    public boolean trySetResult(T value) {
+        loop.checkThread();
+        if (state != PENDING) {
+            return false;
+        }
+        finishResult(value);
+        return true;
+    }
+
     /** Cancels with no message. */
     public boolean cancel() {
         return cancel(null);
@@ -171,8 +181,7 @@ public class Future<T> {
     final void finishException(Throwable exception) {
         this.exception = exception;
         state = EXCEPTION;
-        unretrieved = new UnretrievedException(loop, exception, describeForReport());
-        CLEANER.register(this, unretrieved);
+        unretrieved = UnretrievedFailure.watch(this, loop, exception, describeForReport(), true);
         scheduleCallbacks();
     }
 
@@ -200,9 +209,10 @@ public class Future<T> {
     }
 
     private void markRetrieved() {
-        UnretrievedException u = unretrieved;
+        UnretrievedFailure u = unretrieved;
         if (u != null) {
-            u.retrieved = true;
+            unretrieved = null;
+            u.markRetrieved();
         }
     }
 
@@ -321,26 +331,8 @@ public class Future<T> {
      * cancels this one on its loop.
      */
     public CompletableFuture<T> toCompletableFuture() {
-        CompletableFuture<T> cf = new CompletableFuture<>() {
-            @Override
-            public boolean cancel(boolean mayInterruptIfRunning) {
-                boolean r = super.cancel(mayInterruptIfRunning);
-                if (r) {
-                    LoopPost.postIfOpen(loop, () -> Future.this.cancel());
-                }
-                return r;
-            }
-        };
-        addDoneCallback(f -> {
-            switch (f.state) {
-                case RESULT -> cf.complete(f.result);
-                case EXCEPTION -> {
-                    f.markRetrieved();
-                    cf.completeExceptionally(f.exception);
-                }
-                default -> cf.cancel(false);
-            }
-        });
+        CrossThreadFuture<T> cf = new CrossThreadFuture<>(loop, () -> Future.this.cancel());
+        addDoneCallback(cf::completeFrom);
         return cf;
     }
 
@@ -356,33 +348,5 @@ public class Future<T> {
             case EXCEPTION -> "state=FINISHED, exception=" + exception;
             default -> "state=CANCELLED" + (cancelMessage != null ? ", message=" + cancelMessage : "");
         };
-    }
-
-    /**
-     * The cleaning action that reports an exception nobody retrieved. It must not refer to the
-     * future (or the future would never become unreachable).
-     */
-    private static final class UnretrievedException implements Runnable {
-        private final EventLoop loop;
-        private final Throwable exception;
-        private final String message;
-        volatile boolean retrieved;
-
-        UnretrievedException(EventLoop loop, Throwable exception, String message) {
-            this.loop = loop;
-            this.exception = exception;
-            this.message = message;
-        }
-
-        @Override
-        public void run() {
-            if (retrieved) {
-                return;
-            }
-            ExceptionContext ctx = ExceptionContext.of(message, exception);
-            if (!loop.reportFromAnyThread(ctx)) {
-                LOG.log(Level.ERROR, message, exception);
-            }
-        }
     }
 }

@@ -8,20 +8,27 @@ package io.jasyncio;
  * {@link EventLoop#callSoonThreadsafe} may be called from any thread.
  */
 public class Handle {
-    final Runnable callback;
+    /** Dropped (null) once cancelled, so a cancelled handle keeps nothing it captured alive. */
+    private Runnable callback;
     final EventLoop loop;
     volatile boolean cancelled;
     /** The context the callback runs in (null: a fresh empty one). */
     Context context;
+
+    /** The callback, or null once cancelled. */
+    final Runnable callback() {
+        return callback;
+    }
 
     Handle(EventLoop loop, Runnable callback) {
         this.loop = loop;
         this.callback = callback;
     }
 
-    /** Keeps the callback from running; does nothing if it already ran. */
+    /** Keeps the callback from running (and drops it); does nothing if it already ran. */
     public void cancel() {
         cancelled = true;
+        callback = null;
     }
 
     /** True after {@link #cancel()}. */
@@ -31,16 +38,17 @@ public class Handle {
 
     /** Runs the callback unless cancelled; an exception goes to the loop's exception handler. */
     void run() {
-        if (cancelled) {
+        Runnable cb = callback;
+        if (cancelled || cb == null) {
             return;
         }
         loop.currentContext = context;
         try {
-            callback.run();
+            cb.run();
         } catch (VirtualMachineError fatal) {
             throw fatal;
         } catch (Throwable t) {
-            loop.callExceptionHandler(ExceptionContext.of("Exception in callback " + callback, t).withHandle(this));
+            loop.callExceptionHandler(ExceptionContext.of("Exception in callback " + cb, t).withHandle(this));
         } finally {
             loop.currentContext = null;
         }
@@ -48,6 +56,6 @@ public class Handle {
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "[" + (cancelled ? "cancelled, " : "") + callback + "]";
+        return getClass().getSimpleName() + "[" + (cancelled ? "cancelled" : String.valueOf(callback)) + "]";
     }
 }

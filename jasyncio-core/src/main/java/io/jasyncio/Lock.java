@@ -1,6 +1,7 @@
 package io.jasyncio;
 
-import java.util.ArrayDeque;
+import io.jasyncio.internal.WaitQueue;
+import java.lang.System.Logger.Level;
 
 /**
  * A mutual-exclusion lock for tasks of one loop: asyncio's {@code Lock}. Not
@@ -12,19 +13,22 @@ import java.util.ArrayDeque;
  * }
  * }</pre>
  *
- * <p>Fairness: waiters acquire in FIFO order; a task arriving while others wait queues behind them.
- * Ownership: the lock remembers the task that holds it; {@link #release()} from any other task
- * (or when unlocked) throws {@link IllegalStateException}.
+ * <p>Fairness: waiters acquire in FIFO order; a task arriving while others wait (or while a woken
+ * waiter has not run yet) queues behind them. Ownership: as in asyncio, any task or callback may
+ * {@link #release()} a locked lock; the lock remembers its holder for {@link #toString()}, and in
+ * debug mode a release by another task is logged as a warning.
  *
  * <p>Implementation notes (asyncio's locks.py): {@code release} marks the lock free and wakes the
- * first waiter's future; the woken task takes the lock when it resumes. If it is cancelled in
- * between, its {@code acquire} sees the lock still free and wakes the next waiter before
- * rethrowing, so no wake-up is lost.
+ * first waiter; the woken task takes the lock when it resumes, after checking it is still free.
+ * Waiting goes through {@link WaitQueue}, whose rule keeps the wake-up of a waiter cancelled after
+ * it was woken: it is passed to the next waiter, so exactly one task ends up holding the lock.
  */
 public final class Lock extends LoopBound {
+    private static final System.Logger LOG = System.getLogger("io.jasyncio");
+
     private boolean locked;
     private Task<?> owner;
-    private ArrayDeque<Future<Boolean>> waiters;
+    private final WaitQueue waiters = new WaitQueue();
     private final Held held = this::release;
 
     /** An unlocked lock; it binds to the loop that first uses it. */
@@ -36,58 +40,49 @@ public final class Lock extends LoopBound {
      * Acquires the lock, suspending while another task holds it.
      *
      * <p>Cancellation: a task cancelled while waiting does not get the lock and takes no one's
-     * turn: if it had just been chosen, the next waiter is woken instead.
+     * turn: if it had just been woken, the next waiter is woken instead.
      */
     public Held acquire() {
-        EventLoop loop = loop();
-        if (!locked && !hasLiveWaiter(waiters)) {
-            take(loop);
+        if (!locked && !waiters.hasWaiters()) {
+            take();
             return held;
         }
-        if (waiters == null) {
-            waiters = new ArrayDeque<>();
-        }
-        Future<Boolean> fut = loop.createFuture();
-        waiters.add(fut);
-        try {
-            try {
-                fut.await();
-            } finally {
-                waiters.remove(fut);
-            }
-        } catch (Throwable cancelled) {
-            // Woken but cancelled before taking the lock: hand the turn to the next waiter.
-            if (!locked) {
-                wakeFirst(waiters, true);
-            }
-            throw cancelled;
-        }
-        take(loop);
+        EventLoop loop = loop();
+        do {
+            waiters.park(loop, this::wakeFirstIfFree);
+        } while (locked); // a wake-up is a hint: take the lock only if it is still free
+        take();
         return held;
     }
 
-    private void take(EventLoop loop) {
+    private void take() {
         locked = true;
-        owner = loop.currentTask();
+        owner = Task.currentOrNull();
+    }
+
+    private void wakeFirstIfFree() {
+        if (!locked) {
+            waiters.wakeOne();
+        }
     }
 
     /**
-     * Releases the lock and wakes the first waiter.
-     * @throws IllegalStateException if the lock is not held, or held by another task
+     * Releases the lock and wakes the first waiter. Any task or callback may call it (asyncio).
+     * @throws IllegalStateException if the lock is not held
      */
     public void release() {
-        EventLoop loop = loop();
         if (!locked) {
-            throw new IllegalStateException("Lock is not acquired: release() needs a matching acquire()");
+            throw new IllegalStateException("release() of a Lock that is not acquired: every release() needs a"
+                    + " matching acquire()");
         }
-        Task<?> current = loop.currentTask();
-        if (owner != null && current != owner) {
-            throw new IllegalStateException("Lock is held by task " + owner.getName() + ", not by "
-                    + (current == null ? "this callback" : "task " + current.getName()) + ": only the holder may release it");
+        EventLoop loop = boundLoop();
+        if (loop != null && loop.isDebug() && owner != null && Task.currentOrNull() != owner) {
+            LOG.log(Level.WARNING, "{0} released by {1}, not by the task that acquired it", this,
+                    Task.currentOrNull() == null ? "a callback" : Task.currentOrNull().getName());
         }
         locked = false;
         owner = null;
-        wakeFirst(waiters, true);
+        waiters.wakeOne();
     }
 
     /** True while some task holds the lock. */
@@ -97,7 +92,7 @@ public final class Lock extends LoopBound {
 
     @Override
     public String toString() {
-        int n = waiters == null ? 0 : waiters.size();
+        int n = waiters.size();
         return "Lock[" + (locked ? "locked" + (owner != null ? " by " + owner.getName() : "") : "unlocked")
                 + (n > 0 ? ", waiters=" + n : "") + "]";
     }

@@ -2,12 +2,14 @@ package io.jasyncio;
 
 /**
  * asyncio's {@code _LoopBoundMixin}: a synchronization primitive binds itself to the running loop
- * the first time it is used, and refuses every other loop (and threads without a loop) with a
- * message that says what to do.
+ * the first time a task waits on it, and refuses every other loop (and threads without a loop)
+ * with a message that says what to do. Operations that never suspend ({@code release},
+ * {@code putNowait}, {@code set}, ...) do not need a running loop, as in asyncio.
  */
 abstract class LoopBound {
     private EventLoop loop;
 
+    /** The running loop, binding this primitive to it on first use: for operations that suspend. */
     final EventLoop loop() {
         EventLoop running = EventLoop.runningOrNull();
         if (running == null) {
@@ -24,29 +26,8 @@ abstract class LoopBound {
         return loop;
     }
 
-    /** True if some waiter is still waiting for its turn (not cancelled). */
-    static boolean hasLiveWaiter(java.util.ArrayDeque<Future<Boolean>> waiters) {
-        if (waiters != null) {
-            for (Future<Boolean> w : waiters) {
-                if (!w.cancelled()) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    /** Wakes the first waiter that is not done yet; returns false if there was none. */
-    static boolean wakeFirst(java.util.ArrayDeque<Future<Boolean>> waiters, boolean value) {
-        if (waiters == null) {
-            return false;
-        }
-        for (Future<Boolean> f : waiters) {
-            if (!f.done()) {
-                f.setResult(value);
-                return true;
-            }
-        }
-        return false;
+    /** The loop this primitive is bound to, or null while no task has waited on it. */
+    final EventLoop boundLoop() {
+        return loop;
     }
 }

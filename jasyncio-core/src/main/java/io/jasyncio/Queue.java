@@ -1,5 +1,6 @@
 package io.jasyncio;
 
+import io.jasyncio.internal.WaitQueue;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -32,8 +33,8 @@ import java.util.Objects;
  */
 public class Queue<T> extends LoopBound implements Iterable<T> {
     private final int maxsize;
-    private final ArrayDeque<Future<Boolean>> getters = new ArrayDeque<>();
-    private final ArrayDeque<Future<Boolean>> putters = new ArrayDeque<>();
+    private final WaitQueue getters = new WaitQueue();
+    private final WaitQueue putters = new WaitQueue();
     private int unfinishedTasks;
     private final Event finished = new Event();
     private boolean shutdown;
@@ -110,18 +111,12 @@ public class Queue<T> extends LoopBound implements Iterable<T> {
             if (shutdown) {
                 throw new QueueShutDownException("put() on a queue that was shut down");
             }
-            Future<Boolean> putter = loop.createFuture();
-            putters.add(putter);
-            try {
-                putter.await();
-            } catch (Throwable cancelled) {
-                putter.cancel();
-                putters.remove(putter);
-                if (!full() && !putter.cancelled()) {
-                    wakeNext(putters); // we were woken for a free slot we will not use
+            // Woken for a free slot we will not use (cancelled): the next putter gets it.
+            putters.park(loop, () -> {
+                if (!full()) {
+                    putters.wakeOne();
                 }
-                throw cancelled;
-            }
+            });
         }
         putNowait(item);
     }
@@ -133,7 +128,6 @@ public class Queue<T> extends LoopBound implements Iterable<T> {
      */
     public void putNowait(T item) {
         Objects.requireNonNull(item, "item");
-        loop();
         if (shutdown) {
             throw new QueueShutDownException("putNowait() on a queue that was shut down");
         }
@@ -143,7 +137,7 @@ public class Queue<T> extends LoopBound implements Iterable<T> {
         putItem(item);
         unfinishedTasks++;
         finished.clear();
-        wakeNext(getters);
+        getters.wakeOne();
     }
 
     // ---------------------------------------------------------------- get
@@ -158,18 +152,12 @@ public class Queue<T> extends LoopBound implements Iterable<T> {
             if (shutdown) {
                 throw new QueueShutDownException("get() on a queue that was shut down and is empty");
             }
-            Future<Boolean> getter = loop.createFuture();
-            getters.add(getter);
-            try {
-                getter.await();
-            } catch (Throwable cancelled) {
-                getter.cancel();
-                getters.remove(getter);
-                if (!empty() && !getter.cancelled()) {
-                    wakeNext(getters); // an item was meant for us: let the next getter have it
+            // Woken for an item we will not take (cancelled): the next getter gets it.
+            getters.park(loop, () -> {
+                if (!empty()) {
+                    getters.wakeOne();
                 }
-                throw cancelled;
-            }
+            });
         }
         return getNowait();
     }
@@ -180,7 +168,6 @@ public class Queue<T> extends LoopBound implements Iterable<T> {
      * @throws QueueShutDownException if it is empty and shut down
      */
     public T getNowait() {
-        loop();
         if (empty()) {
             if (shutdown) {
                 throw new QueueShutDownException("getNowait() on a queue that was shut down and is empty");
@@ -188,7 +175,7 @@ public class Queue<T> extends LoopBound implements Iterable<T> {
             throw new QueueEmptyException("getNowait() on an empty queue");
         }
         T item = getItem();
-        wakeNext(putters);
+        putters.wakeOne();
         return item;
     }
 
@@ -199,9 +186,9 @@ public class Queue<T> extends LoopBound implements Iterable<T> {
      * @throws IllegalStateException if called more often than items were put
      */
     public void taskDone() {
-        loop();
         if (unfinishedTasks <= 0) {
-            throw new IllegalStateException("taskDone() called too many times");
+            throw new IllegalStateException("taskDone() called more often than items were put (every taskDone()"
+                    + " marks one item taken with get() as processed)");
         }
         unfinishedTasks--;
         if (unfinishedTasks == 0) {
@@ -211,7 +198,6 @@ public class Queue<T> extends LoopBound implements Iterable<T> {
 
     /** Suspends until every item put has been marked with {@link #taskDone()}. */
     public void join() {
-        loop();
         if (unfinishedTasks > 0) {
             finished.await();
         }
@@ -225,7 +211,6 @@ public class Queue<T> extends LoopBound implements Iterable<T> {
      * {@link #join()}). Every waiting {@code put}/{@code get} is woken to see the new state.
      */
     public void shutdown(boolean immediate) {
-        loop();
         shutdown = true;
         if (immediate) {
             while (!empty()) {
@@ -238,8 +223,8 @@ public class Queue<T> extends LoopBound implements Iterable<T> {
                 finished.set();
             }
         }
-        wakeAll(getters);
-        wakeAll(putters);
+        getters.wakeAll();
+        putters.wakeAll();
     }
 
     /** {@code shutdown(false)}. */
@@ -249,25 +234,6 @@ public class Queue<T> extends LoopBound implements Iterable<T> {
 
     public boolean isShutdown() {
         return shutdown;
-    }
-
-    private static void wakeNext(ArrayDeque<Future<Boolean>> waiters) {
-        Future<Boolean> w;
-        while ((w = waiters.pollFirst()) != null) {
-            if (!w.done()) {
-                w.setResult(true);
-                return;
-            }
-        }
-    }
-
-    private static void wakeAll(ArrayDeque<Future<Boolean>> waiters) {
-        Future<Boolean> w;
-        while ((w = waiters.pollFirst()) != null) {
-            if (!w.done()) {
-                w.setResult(true);
-            }
-        }
     }
 
     // ---------------------------------------------------------------- iteration
@@ -309,8 +275,8 @@ public class Queue<T> extends LoopBound implements Iterable<T> {
     @Override
     public String toString() {
         return getClass().getSimpleName() + "[maxsize=" + maxsize + ", qsize=" + size()
-                + (getters.isEmpty() ? "" : ", getters=" + getters.size())
-                + (putters.isEmpty() ? "" : ", putters=" + putters.size())
+                + (getters.size() == 0 ? "" : ", getters=" + getters.size())
+                + (putters.size() == 0 ? "" : ", putters=" + putters.size())
                 + (unfinishedTasks > 0 ? ", tasks=" + unfinishedTasks : "") + (shutdown ? ", shut down" : "") + "]";
     }
 }

@@ -1,6 +1,6 @@
 package io.jasyncio;
 
-import java.util.ArrayDeque;
+import io.jasyncio.internal.WaitQueue;
 
 /**
  * A counter of permits for tasks: asyncio's {@code Semaphore}. Not
@@ -17,25 +17,30 @@ import java.util.ArrayDeque;
  *
  * <p>Implementation notes (asyncio 3.13's locks.py): {@code release} increments the value and
  * hands one permit to the first waiter at once (decrementing the value on its behalf). A waiter
- * cancelled after being handed a permit gives it back and wakes the next one; after every
- * acquire attempt, waiters are woken while permits remain, so none is stranded.
+ * cancelled after being handed a permit gives it back ({@link WaitQueue}'s pass-on rule); after
+ * every acquire attempt, waiters are woken while permits remain, so none is stranded.
  */
 public class Semaphore extends LoopBound {
     int value;
-    private ArrayDeque<Future<Boolean>> waiters;
+    private final WaitQueue waiters = new WaitQueue();
     private final Held held = this::release;
+
+    /** A semaphore with one permit (asyncio's default). */
+    public Semaphore() {
+        this(1);
+    }
 
     /** A semaphore with {@code value} permits. */
     public Semaphore(int value) {
         if (value < 0) {
-            throw new IllegalArgumentException("Semaphore initial value must be >= 0, not " + value);
+            throw new IllegalArgumentException("a Semaphore's initial value must be >= 0, not " + value);
         }
         this.value = value;
     }
 
     /** True when {@link #acquire()} would suspend. */
     public boolean locked() {
-        return value == 0 || hasLiveWaiter(waiters);
+        return value == 0 || waiters.hasWaiters();
     }
 
     /**
@@ -43,54 +48,31 @@ public class Semaphore extends LoopBound {
      * Cancellation: a cancelled waiter holds no permit afterwards; one it was handed goes to the next waiter.
      */
     public Held acquire() {
-        EventLoop loop = loop();
         if (!locked()) {
             value--;
             return held;
         }
-        if (waiters == null) {
-            waiters = new ArrayDeque<>();
-        }
-        Future<Boolean> fut = loop.createFuture();
-        waiters.add(fut);
+        EventLoop loop = loop();
         try {
-            try {
-                fut.await();
-            } finally {
-                waiters.remove(fut);
-            }
-        } catch (Throwable cancelled) {
-            if (fut.done() && !fut.cancelled()) {
-                value++; // we were handed a permit we will not use
-            }
-            throw cancelled;
+            waiters.park(loop, () -> value++); // handed a permit it will not use: give it back
         } finally {
-            while (value > 0) {
-                if (!wakeUpNext()) {
-                    break;
-                }
+            while (value > 0 && handOnePermit()) {
+                // keep handing permits while there are some and tasks wait for them
             }
         }
         return held;
     }
 
-    /** Returns a permit and wakes the first waiter. */
+    /** Returns a permit and hands it to the first waiter, if any. */
     public void release() {
-        loop();
         value++;
-        wakeUpNext();
+        handOnePermit();
     }
 
-    private boolean wakeUpNext() {
-        if (waiters == null) {
-            return false;
-        }
-        for (Future<Boolean> f : waiters) {
-            if (!f.done()) {
-                value--;
-                f.setResult(true);
-                return true;
-            }
+    private boolean handOnePermit() {
+        if (waiters.wakeOne()) {
+            value--;
+            return true;
         }
         return false;
     }
@@ -102,7 +84,7 @@ public class Semaphore extends LoopBound {
 
     @Override
     public String toString() {
-        int n = waiters == null ? 0 : waiters.size();
+        int n = waiters.size();
         return getClass().getSimpleName() + "[value=" + value + (n > 0 ? ", waiters=" + n : "") + "]";
     }
 }

@@ -11,23 +11,39 @@ import java.util.Objects;
  *
  * <h2>Life cycle</h2>
  * <pre>
- *  run state | meaning                                  | next
- *  NEW       | created, its first step is queued        | RUNNING (a step), DONE (cancelled before start)
- *  RUNNING   | its strand holds the loop's baton        | PARKED (it suspended), DONE (its body ended)
- *  PARKED    | suspended; a wake-up is queued or awaited| RUNNING
- *  DONE      | the Future part is done                  | -
+ *  run state | meaning                                   | next
+ *  NEW       | created, its first step is queued         | RUNNING (a step), DONE (cancelled before start)
+ *  RUNNING   | its strand holds the loop's baton         | PARKED (it suspended), DONE (its body ended)
+ *  PARKED    | suspended; a wake-up is queued or awaited | RUNNING
+ *  DONE      | the Future part is done                   | -
  * </pre>
  * Invariants: (1) a task is resumed only from NEW or PARKED, so a stale or duplicate wake-up is
- * harmless; (2) while PARKED it waits on at most one future ({@code waiter}), or it is in the
- * loop's ready queue; (3) the loop holds every task that is not done (asyncio keeps only weak
- * references, so an unreferenced pending task could vanish, cpython gh-88831; here it cannot).
+ * harmless; (2) while PARKED it waits on at most one future ({@code waiter}) or one sleep timer,
+ * or it is in the loop's ready queue; (3) the loop holds every task that is not done (asyncio keeps
+ * only weak references, so an unreferenced pending task could vanish, cpython gh-88831; here it
+ * cannot).
  *
  * <h2>Cancellation</h2>
- * {@link #cancel(String)} follows asyncio 3.11+: it counts a request ({@link #cancelling()}); if
- * the task is waiting on a future it cancels that future, which wakes the task with a
- * {@link CancelledError} at its suspension point; otherwise the error is thrown at its next
- * suspension point. The task may catch it, clean up (even suspend again) and rethrow; if it
- * returns normally instead it is not cancelled. {@link #uncancel()} takes one request back.
+ * {@link #cancel(String)} follows asyncio 3.11+: it counts a request ({@link #cancelling()}) and
+ * arranges for one {@link CancelledError} to reach the coroutine at its suspension point. The task
+ * may catch it, clean up (even suspend again) and rethrow; if it returns normally instead it is not
+ * cancelled. {@link #uncancel()} takes one request back. How the error travels depends on where the
+ * task is when {@code cancel} is called; this is the task's second state machine:
+ * <pre>
+ *  delivery   | situation when cancel() is called          | how the CancelledError reaches the coroutine
+ *  NONE       | no cancellation on its way                 | -
+ *  AT_NEXT    | running (it cancels itself), not started,  | thrown when it next suspends (or starts),
+ *             | or its future could not be cancelled        | without suspending if it is already woken
+ *             | (already done, or shielded)                 |
+ *  VIA_FUTURE | parked on a future that cancel() cancelled | the future is cancelled; the task wakes and throws
+ *  VIA_WAKEUP | parked in sleep(), or AT_NEXT met a sleep   | the timer is removed, a wake-up queued; it throws
+ *             | or a yield                                  | when it resumes (one loop turn later, as asyncio)
+ * </pre>
+ * Rules: (a) while a delivery is on its way, further {@code cancel} calls only count (asyncio throws
+ * once however often it was cancelled); (b) a delivery ends, back at NONE, when the error is
+ * thrown; (c) {@code uncancel()} down to zero drops an AT_NEXT delivery not yet thrown (asyncio
+ * 3.13), but not one already handed to a future or a sleep; (d) the {@link CancelledError} the
+ * coroutine finally lets escape is kept: awaiting the task rethrows that very object.
  *
  * <p>Threading: loop-confined, like everything on a loop.
  *
@@ -36,6 +52,7 @@ import java.util.Objects;
 public final class Task<T> extends Future<T> {
 
     private static final int NEW = 0, RUNNING = 1, PARKED = 2, DONE = 3;
+    private static final int CANCEL_NONE = 0, CANCEL_AT_NEXT = 1, CANCEL_VIA_FUTURE = 2, CANCEL_VIA_WAKEUP = 3;
 
     private final Coroutine<T> coroutine;
     private final Strand strand;
@@ -45,17 +62,17 @@ public final class Task<T> extends Future<T> {
 
     /** Cancellation requests not yet taken back by uncancel(). */
     private int cancelsRequested;
-    /** A cancellation must be thrown at the next suspension point. */
-    private boolean mustCancel;
-    private String pendingCancelMessage;
+    /** How the cancellation on its way is delivered: see the class comment. */
+    private int cancelDelivery = CANCEL_NONE;
+    private String cancelDeliveryMessage;
+    /** The CancelledError the coroutine let escape (rule d). */
+    private CancelledError cancelledWith;
     /** The future this task is suspended on, or null. */
     private Future<?> waiter;
     /** The timer of the sleep this task is suspended in, or null (a sleep needs no future). */
     private TimerHandle sleepTimer;
-    /** The current sleep was cancelled (like a cancelled future: uncancel() cannot undo it). */
-    private boolean sleepCancelled;
-    /** Innermost Timeout or TaskGroup scope of this task. */
-    CancelScope scope;
+    /** Innermost open Timeout or TaskGroup of this task (each links to the one around it). */
+    Scope scope;
 
     /** This task's own context (a copy of its creator's; null while empty). */
     Context context;
@@ -102,9 +119,15 @@ public final class Task<T> extends Future<T> {
         Context previousContext = l.currentContext;
         l.currentTask = this;
         l.currentContext = context;
+        if (previous != null) {
+            l.eagerDepth++; // started eagerly inside another task's step
+        }
         try {
             strand.resume();
         } finally {
+            if (previous != null) {
+                l.eagerDepth--;
+            }
             context = l.currentContext; // a first set() inside the step created the task's context
             l.currentTask = previous;
             l.currentContext = previousContext;
@@ -116,13 +139,11 @@ public final class Task<T> extends Future<T> {
         run = RUNNING;
         T value;
         try {
-            if (mustCancel) {
-                mustCancel = false;
-                throw new CancelledError(pendingCancelMessage);
-            }
+            throwPendingCancellation(); // cancelled before its first step
             value = coroutine.call();
         } catch (CancelledError e) {
             finish();
+            cancelledWith = e;
             finishCancelled(e.getMessage());
             return;
         } catch (Throwable t) {
@@ -131,9 +152,9 @@ public final class Task<T> extends Future<T> {
             return;
         }
         finish();
-        if (mustCancel) {
+        if (cancelDelivery == CANCEL_AT_NEXT) {
             // Cancelled right before the coroutine returned: asyncio reports the task cancelled.
-            finishCancelled(pendingCancelMessage);
+            finishCancelled(cancelDeliveryMessage);
         } else {
             finishResult(value);
         }
@@ -166,8 +187,8 @@ public final class Task<T> extends Future<T> {
         }
         fut.addWaiter(this);
         waiter = fut;
-        if (mustCancel && fut.cancel(pendingCancelMessage)) {
-            mustCancel = false; // delivered through the future, as asyncio's __step does
+        if (cancelDelivery == CANCEL_AT_NEXT && fut.cancel(cancelDeliveryMessage)) {
+            cancelDelivery = CANCEL_VIA_FUTURE; // delivered through the future, as asyncio's __step does
         }
         try {
             park();
@@ -177,7 +198,7 @@ public final class Task<T> extends Future<T> {
         } finally {
             waiter = null;
         }
-        throwIfCancelled(fut);
+        throwPendingCancellation();
     }
 
     /**
@@ -186,8 +207,9 @@ public final class Task<T> extends Future<T> {
      * cancellation is thrown when the task resumes (as asyncio's sleep future would).
      */
     void sleepFor(long nanos) {
-        if (mustCancel) {
-            loop.enqueue(this); // deliver at the next step, as for a future cancelled at once
+        if (cancelDelivery == CANCEL_AT_NEXT) {
+            cancelDelivery = CANCEL_VIA_WAKEUP; // asyncio cancels the sleep's future at once
+            loop.enqueue(this);
         } else {
             sleepTimer = loop.wakeAtNanos(loop.nowNanos() + nanos, this);
         }
@@ -200,11 +222,7 @@ public final class Task<T> extends Future<T> {
                 t.cancel();
             }
         }
-        if (sleepCancelled) {
-            sleepCancelled = false;
-            throw Sneaky.raise(cancellationToThrow(pendingCancelMessage));
-        }
-        throwIfCancelled(null);
+        throwPendingCancellation();
     }
 
     /** The sleep's timer fired. */
@@ -215,52 +233,50 @@ public final class Task<T> extends Future<T> {
         }
     }
 
-    /** yieldNow(): let every other ready callback run once, then continue. */
+    /**
+     * yieldNow(): let every other ready callback run once, then continue. A task started eagerly
+     * always gives its creator the turn (asyncio: its first {@code sleep(0)} ends the eager step).
+     */
     void yieldToLoop() {
+        if (cancelDelivery == CANCEL_AT_NEXT) {
+            cancelDelivery = CANCEL_VIA_WAKEUP;
+        }
         if (!loop.mayYieldWithoutSwitch()) {
             loop.enqueue(this);
             park();
         }
-        throwIfCancelled(null);
+        throwPendingCancellation();
     }
 
-    private void throwIfCancelled(Future<?> awaited) {
-        if (mustCancel) {
-            mustCancel = false;
-            throw Sneaky.raise(cancellationToThrow(pendingCancelMessage));
-        }
-        if (awaited != null && awaited.state == CANCELLED) {
-            throw Sneaky.raise(cancellationToThrow(awaited.cancelMessage));
+    /** Throws the cancellation on its way, if any (rule b). */
+    private void throwPendingCancellation() {
+        if (cancelDelivery != CANCEL_NONE) {
+            cancelDelivery = CANCEL_NONE;
+            String message = cancelDeliveryMessage;
+            cancelDeliveryMessage = null;
+            throw new CancelledError(message);
         }
     }
 
-    /** See {@link CancelScope}: the scope that owns this cancellation converts it. */
-    private Throwable cancellationToThrow(String message) {
-        CancelledError cancelled = new CancelledError(message);
-        int remaining = cancelsRequested;
-        for (CancelScope s = scope; s != null; s = s.outer) {
-            if (s.cancelRequested()) {
-                remaining--;
-                if (remaining <= s.baseline) {
-                    return s.ownCancellation(cancelled);
-                }
-            }
-        }
-        return cancelled;
+    /** True while a cancellation is on its way to the coroutine and has not been thrown yet. */
+    boolean cancellationOnItsWay() {
+        return cancelDelivery != CANCEL_NONE;
     }
 
-    void pushScope(CancelScope s) {
+    void pushScope(Scope s) {
         s.outer = scope;
-        s.baseline = cancelsRequested;
         scope = s;
     }
 
-    void popScope(CancelScope s) {
-        if (scope != s) {
-            throw new IllegalStateException("scopes must be closed in the reverse order of opening: " + s
-                    + " is not the innermost open scope of " + this);
-        }
+    void popScope(Scope s) {
+        assert scope == s : "scopes close in the reverse order of opening: " + s + " is not innermost in " + this;
         scope = s.outer;
+    }
+
+    @Override
+    CancelledError cancelledError() {
+        CancelledError e = cancelledWith;
+        return e != null ? e : super.cancelledError();
     }
 
     // ---------------------------------------------------------------- cancellation API
@@ -275,21 +291,24 @@ public final class Task<T> extends Future<T> {
             return false;
         }
         cancelsRequested++;
+        if (cancelDelivery != CANCEL_NONE) {
+            return true; // rule (a)
+        }
+        cancelDeliveryMessage = message;
         TimerHandle sleeping = sleepTimer;
         if (sleeping != null) {
             sleepTimer = null;
             sleeping.cancel();
-            sleepCancelled = true;
-            pendingCancelMessage = message;
+            cancelDelivery = CANCEL_VIA_WAKEUP;
             loop.enqueue(this);
             return true;
         }
         Future<?> w = waiter;
         if (w != null && w.cancel(message)) {
+            cancelDelivery = CANCEL_VIA_FUTURE;
             return true;
         }
-        mustCancel = true;
-        pendingCancelMessage = message;
+        cancelDelivery = CANCEL_AT_NEXT;
         return true;
     }
 
@@ -300,13 +319,14 @@ public final class Task<T> extends Future<T> {
 
     /**
      * Takes back one cancellation request and returns the number left. When none are left, a
-     * cancellation that has not been delivered yet is dropped (asyncio 3.13).
+     * cancellation that has not been handed on yet is dropped (rule c, asyncio 3.13).
      */
     public int uncancel() {
         if (cancelsRequested > 0) {
             cancelsRequested--;
-            if (cancelsRequested == 0) {
-                mustCancel = false;
+            if (cancelsRequested == 0 && cancelDelivery == CANCEL_AT_NEXT) {
+                cancelDelivery = CANCEL_NONE;
+                cancelDeliveryMessage = null;
             }
         }
         return cancelsRequested;

@@ -4,68 +4,109 @@ import io.jasyncio.internal.Sneaky;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * Structured concurrency: asyncio's {@code TaskGroup}. Tasks created in the group cannot outlive
- * it: closing the group waits for all of them.
+ * it: the group's block ends only when all of them are done.
  *
+ * <h2>Two forms</h2>
+ * <b>{@link #run(Body)}</b> has asyncio's rules exactly, and is the form to use:
  * <pre>{@code
- * try (TaskGroup tg = new TaskGroup()) {
- *     Task<String> a = tg.createTask(() -> fetch("a"));
- *     Task<String> b = tg.createTask(() -> fetch("b"));
- * }   // both are done here
+ * TaskGroup.run(tg -> {
+ *     tg.createTask(() -> fetch("a"));
+ *     tg.createTask(() -> fetch("b"));
+ * });   // both are done here; if one failed, the other was cancelled and TaskGroupException is thrown
  * }</pre>
- *
- * <h2>Rules (asyncio 3.13)</h2>
  * <ol>
- *   <li>When a child fails (raises anything but {@link CancelledError}), every other child is
- *       cancelled, and so is the body of the block, at its current suspension point; no new child
- *       may be created.</li>
- *   <li>Every failure surfaces together as one {@link TaskGroupException}, in the order they
- *       happened; the body receives it at its suspension point (see {@link CancelScope} for why the
- *       exception is thrown there), and failures that happen while the group winds down are added
- *       to that same object.</li>
- *   <li>A cancellation from outside (of the task running the body) cancels the children too and
- *       propagates once they are done, unless a child failed, in which case the group's exception
- *       is thrown and the task stays cancelled.</li>
- *   <li>{@link #cancel()} ends the group early without an error: children are cancelled, their
- *       cancellations are not failures.</li>
+ *   <li>When a child fails (raises anything but {@link CancelledError}), or the body throws, every
+ *       other child is cancelled, no new child may be created, and the body is cancelled at its
+ *       current suspension point: it sees a {@link CancelledError} (which {@code catch (Exception e)}
+ *       cannot swallow) and unwinds; where the block ends, the group turns that into one
+ *       {@link TaskGroupException} holding every failure in the order they happened (the body's own
+ *       exception among them, never a cancellation and never a deadline's expiry).</li>
+ *   <li>A cancellation from outside (of the task running the body: {@code task.cancel()}, an
+ *       enclosing {@code timeout}, {@code waitFor}, Ctrl-C) cancels the children too and propagates
+ *       once they are done; if a child failed as well, the group's exception wins and the task's
+ *       cancellation stays pending for its next suspension point (asyncio 3.13).</li>
+ *   <li>{@link #cancel()} (asyncio 3.15) cancels the children and the body; the block then ends
+ *       normally, without an exception.</li>
  * </ol>
  *
- * <p>Java's {@code close()} cannot see an exception thrown by the body. To have a body's own
- * exception cancel the children and join the group's exceptions (as in asyncio), use
- * {@link #run(Consumer)}; with try-with-resources the children are simply awaited before the
- * body's exception continues.
+ * <p><b>try-with-resources</b>, {@code try (TaskGroup tg = new TaskGroup()) { ... }}, keeps rules
+ * 1-3 for the children but cannot interrupt the body: Java cannot replace the exception leaving a
+ * try block from {@code close()}, so a body cancelled on the group's behalf could only leave as a
+ * {@code CancelledError}. So in this form a child's failure (or {@link #cancel()}) cancels the
+ * other children and the body runs on until the block ends; {@code close()} then waits for the
+ * children and throws the {@code TaskGroupException}, like Java's {@code StructuredTaskScope}. An
+ * exception thrown by the body does not cancel the children (close() cannot see it). A
+ * cancellation of the task from outside does: {@code close()} treats any cancellation request of
+ * its task that is still outstanding as "the block is being cancelled", cancels the children at
+ * once, waits for them and lets the cancellation propagate.
+ *
+ * <h2>States</h2>
+ * <pre>
+ *  state           | body     | children                        | next
+ *  OPEN            | running  | run; new ones may be created    | ABORTING (a child failed, cancel()), JOINING (block ended)
+ *  ABORTING        | running  | cancelled; no new ones          | JOINING_ABORTED (block ended)
+ *  JOINING         | ended    | awaited                         | JOINING_ABORTED (failure, cancel, outside cancel), EXITED
+ *  JOINING_ABORTED | ended    | cancelled and awaited           | EXITED
+ *  EXITED          | ended    | all done                        | -
+ * </pre>
+ * Invariants: (1) every child not done is in {@code tasks}; (2) the group requests at most one
+ * cancellation of its task ({@code parentCancelRequested}, only in the {@code run} form) and takes
+ * it back exactly once, in {@link #exit}; (3) the scope is popped from its task exactly once, on
+ * entering EXITED.
  *
  * <p>Threading: loop-confined; create and close it in the same task.
  */
-public final class TaskGroup extends CancelScope implements AutoCloseable {
+public final class TaskGroup extends Scope implements AutoCloseable {
+
+    /** The body of {@link #run(Body)}: creates the group's tasks, may suspend and throw. */
+    @FunctionalInterface
+    public interface Body {
+        void run(TaskGroup group) throws Exception;
+    }
+
+    private enum State { OPEN, ABORTING, JOINING, JOINING_ABORTED, EXITED }
+
     private final Task<?> parent;
     private final EventLoop loop;
+    /** The run() form: the body may be cancelled on the group's behalf (rule 1). */
+    private final boolean bodyCancellable;
+    private final int cancellingAtEntry;
     private final Set<Task<?>> tasks = new LinkedHashSet<>();
+    private State state = State.OPEN;
+    /** Null until the first failure. */
     private TaskGroupException errors;
-    private boolean deliveredToBody;
-    private boolean exiting, exited, aborting, parentCancelRequested, cancelledByUser;
+    private boolean parentCancelRequested;
+    /** Completed when the last child is done, while exit() waits. */
     private Future<Void> onCompleted;
 
-    /** Opens a group in the current task. */
+    /** Opens a group in the current task, for try-with-resources (see the class comment). */
     public TaskGroup() {
+        this(false);
+    }
+
+    private TaskGroup(boolean bodyCancellable) {
         this.parent = Task.currentOrThrow("new TaskGroup()");
         this.loop = parent.loop;
+        this.bodyCancellable = bodyCancellable;
+        this.cancellingAtEntry = parent.cancelling();
         parent.pushScope(this);
     }
 
     /**
-     * Runs {@code body} inside a new group and closes it, with asyncio's full rules: an exception
-     * thrown by the body cancels the children and is reported with theirs.
+     * Runs {@code body} inside a new group and returns once every child is done, with asyncio's
+     * rules (class comment, rules 1-3).
+     * @throws TaskGroupException when children or the body failed
+     * @throws CancelledError when the task was cancelled from outside
      */
-    public static void run(Consumer<TaskGroup> body) {
+    public static void run(Body body) {
         Objects.requireNonNull(body, "body");
-        TaskGroup tg = new TaskGroup();
+        TaskGroup tg = new TaskGroup(true);
         Throwable bodyFailure = null;
         try {
-            body.accept(tg);
+            body.run(tg);
         } catch (Throwable t) {
             bodyFailure = t;
         }
@@ -75,46 +116,42 @@ public final class TaskGroup extends CancelScope implements AutoCloseable {
         }
     }
 
+    // ---------------------------------------------------------------- children
+
     /** Starts {@code coroutine} as a child task. */
     public <T> Task<T> createTask(Coroutine<T> coroutine) {
         return createTask(null, coroutine);
     }
 
-    /** Starts {@code coroutine} as a child task with a name. */
+    /**
+     * Starts {@code coroutine} as a child task with a name.
+     * @throws IllegalStateException once the group is shutting down or finished
+     */
     public <T> Task<T> createTask(String name, Coroutine<T> coroutine) {
         Objects.requireNonNull(coroutine, "coroutine");
-        if (exited || (exiting && tasks.isEmpty())) {
-            throw new IllegalStateException("TaskGroup " + this + " is finished");
+        if (state == State.EXITED || (exiting() && tasks.isEmpty())) {
+            throw new IllegalStateException("cannot create a task in " + this + ": the group has finished");
         }
-        if (aborting) {
-            throw new IllegalStateException("TaskGroup " + this + " is shutting down");
+        if (aborting()) {
+            throw new IllegalStateException("cannot create a task in " + this + ": the group is shutting down"
+                    + " (a child failed, or it was cancelled)");
         }
         Task<T> task = loop.createTask(name, coroutine);
-        if (task.done()) {
-            onTaskDone(task);
-        } else {
-            tasks.add(task);
-            task.addDoneCallback(this::onTaskDone);
+        // Always through the callback, even if an eager task is already done: reacting inline would
+        // cancel the body before createTask returns (cpython gh-128550).
+        tasks.add(task);
+        task.addDoneCallback(this::onTaskDone);
+        if (aborting() && !task.done()) {
+            task.cancel(); // an eager child aborted the group before it was added (cpython gh-155418)
         }
         return task;
-    }
-
-    /**
-     * Ends the group early without an error: cancels every child and refuses new ones. The body
-     * is not interrupted: it finishes the block normally, and the group then closes at once.
-     */
-    public void cancel() {
-        cancelledByUser = true;
-        if (!aborting) {
-            abort();
-        }
     }
 
     private void onTaskDone(Future<?> f) {
         Task<?> task = (Task<?>) f;
         tasks.remove(task);
-        if (onCompleted != null && tasks.isEmpty() && !onCompleted.done()) {
-            onCompleted.setResult(null);
+        if (onCompleted != null && tasks.isEmpty()) {
+            onCompleted.trySetResult(null);
         }
         if (task.cancelled()) {
             return;
@@ -129,12 +166,43 @@ public final class TaskGroup extends CancelScope implements AutoCloseable {
                     "Task has errored out but its parent task is already done", exc, task, null));
             return;
         }
-        if (!aborting && !parentCancelRequested) {
-            // Abort the body as well (rule 1); the request is taken back in exit().
+        if (!aborting()) {
+            // Example: run(tg -> { tg.createTask(crashSoon); sleep(10); }) - the sleep must end now.
+            // The request is taken back in exit(), so code after the group runs uncancelled.
             abort();
+            cancelBody();
+        }
+    }
+
+    /**
+     * Ends the group early without an error (asyncio 3.15): cancels every child, refuses new ones
+     * and, in the {@link #run} form, cancels the body too; the block then ends without an
+     * exception. In the try-with-resources form the body is not interrupted (class comment).
+     * Idempotent; does nothing once the group has finished.
+     */
+    public void cancel() {
+        if (state == State.EXITED || (exiting() && tasks.isEmpty())) {
+            return;
+        }
+        if (!aborting()) {
+            abort();
+            cancelBody();
+        }
+    }
+
+    private void cancelBody() {
+        if (bodyCancellable && !parentCancelRequested) {
             parentCancelRequested = true;
             parent.cancel();
         }
+    }
+
+    private boolean aborting() {
+        return state == State.ABORTING || state == State.JOINING_ABORTED;
+    }
+
+    private boolean exiting() {
+        return state == State.JOINING || state == State.JOINING_ABORTED;
     }
 
     private TaskGroupException errors() {
@@ -145,7 +213,11 @@ public final class TaskGroup extends CancelScope implements AutoCloseable {
     }
 
     private void abort() {
-        aborting = true;
+        state = switch (state) {
+            case OPEN -> State.ABORTING;
+            case JOINING -> State.JOINING_ABORTED;
+            default -> state;
+        };
         for (Task<?> t : tasks) {
             if (!t.done()) {
                 t.cancel();
@@ -153,84 +225,79 @@ public final class TaskGroup extends CancelScope implements AutoCloseable {
         }
     }
 
-    @Override
-    boolean cancelRequested() {
-        return parentCancelRequested;
-    }
+    // ---------------------------------------------------------------- the end of the block
 
-    @Override
-    Throwable ownCancellation(CancelledError cancelled) {
-        if (!exiting) {
-            deliveredToBody = true;
-        }
-        return errors();
-    }
-
-    /** Waits for every child, then throws the group's failures (unless the body already has them). */
+    /**
+     * Waits for every child, then throws the group's failures, or the cancellation that arrived
+     * meanwhile (see the class comment for what this form can and cannot do).
+     */
     @Override
     public void close() {
+        if (state == State.EXITED) {
+            return;
+        }
+        if (parent.cancelling() > cancellingAtEntry && !aborting()) {
+            // The block is being left because the task is being cancelled, e.g.
+            //   try (var tg = new TaskGroup()) { tg.createTask(worker); sleep(10); }  // <- cancelled here
+            // close() cannot see the CancelledError, but the request that caused it is still counted.
+            abort();
+        }
         Throwable outcome = exit(null);
         if (outcome != null) {
             throw Sneaky.raise(outcome);
         }
     }
 
-    /** Winds the group down; returns what must propagate from the block, or null. */
+    /** Winds the group down (asyncio's {@code _aexit}); returns what must propagate from the block, or null. */
     private Throwable exit(Throwable bodyFailure) {
-        if (exited) {
-            return null;
-        }
-        exiting = true;
-        Throwable propagate = bodyFailure instanceof CancelledError ? bodyFailure : null;
-        if (bodyFailure != null && !aborting) {
+        assert parent == Task.currentOrNull() : "a TaskGroup must be closed by the task that opened it";
+        state = aborting() ? State.JOINING_ABORTED : State.JOINING;
+        Throwable propagateCancellation = bodyFailure instanceof CancelledError ? bodyFailure : null;
+        if (bodyFailure != null && !aborting()) {
+            // The body failed or was cancelled from outside: run(tg -> { tg.createTask(x); 1 / 0; })
             abort();
         }
+        CancelledError cancelledWhileJoining = null;
         while (!tasks.isEmpty()) {
             onCompleted = loop.createFuture();
             try {
                 onCompleted.await();
-            } catch (Throwable interrupted) {
-                if (interrupted == errors) {
-                    continue; // our own cancellation of the parent: keep waiting
-                }
-                // A cancellation from outside (maybe converted by an outer Timeout): cancel the
-                // children, finish waiting, then let it continue (rule 3).
-                if (propagate == null) {
-                    propagate = interrupted;
-                }
-                if (!aborting) {
+            } catch (CancelledError e) {
+                cancelledWhileJoining = e;
+                if (!aborting()) {
+                    // The task waiting here is cancelled from outside: stop the children at once.
+                    propagateCancellation = e;
                     abort();
                 }
             }
+            onCompleted = null;
         }
-        onCompleted = null;
-        exited = true;
+        state = State.EXITED;
         parent.popScope(this);
-        if (parentCancelRequested && parent.uncancel() == 0 && propagate instanceof CancelledError) {
-            propagate = null; // nothing else asked for the parent's cancellation
+        if (parentCancelRequested) {
+            if (parent.uncancel() == 0) {
+                propagateCancellation = null; // only we had asked: nothing to propagate
+            } else if (propagateCancellation == null) {
+                propagateCancellation = cancelledWhileJoining; // the remaining request is not ours (cpython gh-155433)
+            }
         }
-        boolean failed = errors != null && !errors.exceptions().isEmpty();
-        if (bodyFailure != null && !(bodyFailure instanceof CancelledError) && bodyFailure != errors) {
+        if (bodyFailure != null && !(bodyFailure instanceof CancelledError)) {
             errors().add(bodyFailure);
-            failed = true;
         }
-        if (!failed) {
-            return propagate;
+        if (errors == null) {
+            return propagateCancellation;
         }
-        if (propagate != null && parent.cancelling() > 0) {
-            // Keep an outside cancellation pending for the parent's next suspension (asyncio 3.13).
+        if (parent.cancelling() > 0) {
+            // Failures win over a cancellation from outside, which stays pending (count unchanged).
             parent.uncancel();
             parent.cancel();
-        }
-        if (bodyFailure == null && deliveredToBody) {
-            return null; // the body already throws our exception object, which holds every failure
         }
         return errors;
     }
 
     @Override
     public String toString() {
-        return "TaskGroup[tasks=" + tasks.size() + (errors != null ? ", errors=" + errors.exceptions().size() : "")
-                + (cancelledByUser ? ", cancelled" : aborting ? ", aborting" : "") + (exited ? ", exited" : "") + "]";
+        return "TaskGroup[" + state.name().toLowerCase() + ", tasks=" + tasks.size()
+                + (errors != null ? ", errors=" + errors.exceptions().size() : "") + "]";
     }
 }

@@ -7,10 +7,10 @@ package io.jasyncio;
  * <p>Not {@link java.util.concurrent.TimeoutException} (which is checked and means "a blocking
  * get gave up"); import this one. It is unchecked.
  *
- * <p>When a {@link Timeout} scope expires, this exception is thrown at the suspension point where
- * the task was paused (Java's try-with-resources cannot replace an exception on the way out, so
- * the conversion from the scope's internal cancellation happens there); its cause is the
- * {@link CancelledError} the scope used, and {@link #scope()} names the scope that expired.
+ * <p>When a {@link Timeout} block's deadline passes, the code inside sees a {@link CancelledError}
+ * (so no {@code catch (TimeoutException e)} inside can swallow it) and this exception is thrown
+ * where the block ends; its cause is that {@code CancelledError}, and {@link #scope()} names the
+ * scope that expired.
  */
 public class TimeoutException extends RuntimeException {
     private static final long serialVersionUID = 1L;

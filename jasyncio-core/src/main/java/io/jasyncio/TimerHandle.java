@@ -4,7 +4,8 @@ package io.jasyncio;
  * A callback scheduled for a moment in loop time by {@link EventLoop#callLater} or
  * {@link EventLoop#callAt} (asyncio's {@code TimerHandle}).
  *
- * <p>Cancelling removes it from the timer queue lazily: the loop counts cancelled timers and
+ * <p>Cancelling drops the callback (and the task of a sleep) at once, so nothing it captured is kept
+ * alive; the entry itself leaves the timer queue lazily: the loop counts cancelled timers and
  * compacts its heap once they are more than half of it, so many cancelled timeouts do not leak.
  */
 public final class TimerHandle extends Handle implements Comparable<TimerHandle> {
@@ -12,7 +13,7 @@ public final class TimerHandle extends Handle implements Comparable<TimerHandle>
     final long sequence;
     boolean scheduled = true;
     /** For a sleep: the task to wake instead of running a callback (saves a future per sleep). */
-    private final Task<?> sleeper;
+    private Task<?> sleeper;
 
     TimerHandle(EventLoop loop, Runnable callback, long whenNanos, long sequence, Task<?> sleeper) {
         super(loop, callback);
@@ -23,10 +24,11 @@ public final class TimerHandle extends Handle implements Comparable<TimerHandle>
 
     @Override
     void run() {
-        if (sleeper == null) {
+        Task<?> s = sleeper;
+        if (s == null) {
             super.run();
         } else if (!cancelled) {
-            sleeper.sleepOver(this);
+            s.sleepOver(this);
         }
     }
 
@@ -38,7 +40,8 @@ public final class TimerHandle extends Handle implements Comparable<TimerHandle>
     @Override
     public void cancel() {
         if (!cancelled) {
-            cancelled = true;
+            super.cancel();
+            sleeper = null;
             if (scheduled) {
                 loop.timerCancelled();
             }
@@ -54,6 +57,6 @@ public final class TimerHandle extends Handle implements Comparable<TimerHandle>
     @Override
     public String toString() {
         return "TimerHandle[when=" + when() + (cancelled ? ", cancelled" : "") + ", "
-                + (sleeper != null ? "wakes " + sleeper.getName() : callback) + "]";
+                + (sleeper != null ? "wakes " + sleeper.getName() : String.valueOf(callback())) + "]";
     }
 }

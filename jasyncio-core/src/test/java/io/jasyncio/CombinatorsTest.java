@@ -38,7 +38,7 @@ class CombinatorsTest {
             List<Integer> r = gather(after(3, 1), after(1, 2), after(2, 3));
             assertThat(r).containsExactly(1, 2, 3);
             assertThat(getRunningLoop().time() - start).isBetween(3.0, 3.1);
-            assertThat(Asyncio.<Integer>gather()).isEmpty();
+            assertThat(Asyncio.<Integer>gather(List.<Future<Integer>>of())).isEmpty();
             return null;
         });
     }
@@ -330,6 +330,77 @@ class CombinatorsTest {
             sleepers.forEach(Task::cancel);
             sleep(0.001); // a real loop turn after the sleepers unwound (yieldNow may skip turns)
             assertThat(getRunningLoop().pendingTimerEntries()).isLessThan(300);
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- asyncio fidelity
+
+    @Test
+    void gatherTakesTasksAndFuturesDirectly() {
+        TestLoop.run(() -> {
+            Task<Integer> a = createTask(after(1, 1));
+            Task<Integer> b = createTask(after(2, 2));
+            assertThat(gather(a, b)).containsExactly(1, 2);
+            assertThat(gatherSettled(createTask(after(1, 3)))).singleElement()
+                    .satisfies(o -> assertThat(o.getOrThrow()).isEqualTo(3));
+            return null;
+        });
+    }
+
+    @Test
+    void asCompletedIteratesOnce() {
+        TestLoop.run(() -> {
+            Iterable<Future<Integer>> it = asCompleted(List.of(createTask(after(1, 1))), null);
+            for (Future<Integer> f : it) {
+                assertThat(f.result()).isEqualTo(1);
+            }
+            assertThatThrownBy(it::iterator).isInstanceOf(IllegalStateException.class).hasMessageContaining("once");
+            return null;
+        });
+    }
+
+    @Test
+    void innerFailureAfterTheShieldWasCancelledIsReportedOnce() {
+        List<ExceptionContext> reported = TestLoop.runCollecting(() -> {
+            Task<Object> inner = createTask(() -> {
+                sleep(2);
+                throw new IllegalStateException("late failure");
+            });
+            Future<Object> outer = shield(inner);
+            Task<Object> waiter = createTask(outer::await);
+            sleep(1);
+            waiter.cancel();
+            assertThatThrownBy(waiter::await).isInstanceOf(CancelledError.class);
+            sleep(5);
+            assertThat(inner.done()).isTrue();
+            return null;
+        });
+        assertThat(reported).singleElement().satisfies(ctx -> {
+            assertThat(ctx.message()).isEqualTo("exception in shielded future");
+            assertThat(ctx.exception()).hasMessage("late failure");
+        });
+    }
+
+    @Test
+    void waitForRunsTheCoroutineInTheCallersTask() {
+        TestLoop.run(() -> {
+            Task<?> caller = currentTask();
+            Task<?> inside = waitFor(() -> currentTask(), Duration.ofSeconds(1));
+            assertThat(inside).isSameAs(caller);
+            return null;
+        });
+    }
+
+    @Test
+    void waitForWithANonPositiveTimeoutCancelsAndReportsTheCancellationAsTheCause() {
+        TestLoop.run(() -> {
+            TimeoutException e = org.assertj.core.api.Assertions.catchThrowableOfType(TimeoutException.class,
+                    () -> waitFor(after(1, 1), Duration.ZERO));
+            assertThat(e.getCause()).isInstanceOf(CancelledError.class);
+            Task<Integer> done = createTask(() -> 7);
+            yieldNow();
+            assertThat(waitFor(done, Duration.ofSeconds(-1))).isEqualTo(7);
             return null;
         });
     }

@@ -1,5 +1,7 @@
 package io.jasyncio;
 
+import java.io.PrintStream;
+import java.io.ByteArrayOutputStream;
 import static io.jasyncio.Asyncio.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -380,6 +382,91 @@ class EventLoopTest {
             assertThatThrownBy(() -> loop.callLater((Duration) null, () -> { })).hasMessage("delay");
             assertThatThrownBy(() -> loop.createTask(null)).hasMessage("coroutine");
             assertThatThrownBy(() -> loop.callAt(Double.NaN, () -> { })).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    // ---------------------------------------------------------------- robustness (issue: reliability under faults)
+
+    @Test
+    void aBrokenLoggerBehindTheDefaultHandlerDoesNotKillTheLoop() {
+        Logger jul = Logger.getLogger("io.jasyncio");
+        Handler broken = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                throw new IllegalStateException("logger backend down");
+            }
+
+            @Override
+            public void flush() { }
+
+            @Override
+            public void close() { }
+        };
+        boolean parents = jul.getUseParentHandlers();
+        jul.setUseParentHandlers(false);
+        jul.addHandler(broken);
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true));
+        List<String> after = new ArrayList<>();
+        try (EventLoop loop = new EventLoop(TestLoop.options())) {
+            loop.setExceptionHandler((l, ctx) -> { throw new IllegalArgumentException("handler broken too"); });
+            loop.callSoon(() -> { throw new IllegalStateException("original failure"); });
+            loop.callSoon(() -> after.add("still running"));
+            loop.callSoon(loop::stop);
+            loop.runForever();
+        } finally {
+            System.setErr(err);
+            jul.removeHandler(broken);
+            jul.setUseParentHandlers(parents);
+        }
+        assertThat(after).containsExactly("still running");
+        assertThat(captured.toString()).contains("original failure").contains("handler broken too");
+    }
+
+    @Test
+    void aCancelledTimerDropsItsCallbackAtOnce() {
+        try (EventLoop loop = newLoop()) {
+            Object captured = new Object();
+            TimerHandle h = loop.callLater(3600, () -> captured.hashCode());
+            assertThat(h.callback()).isNotNull();
+            h.cancel();
+            assertThat(h.callback()).as("nothing the callback captured is kept alive").isNull();
+            assertThat(h.toString()).contains("cancelled");
+        }
+    }
+
+    @Test
+    void aFloodOfThreadsafeCallbacksDoesNotStarveTimers() throws Exception {
+        try (EventLoop loop = new EventLoop(LoopOptions.defaults().handleSigint(false))) {
+            AtomicInteger ticks = new AtomicInteger();
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            AtomicInteger posted = new AtomicInteger();
+            List<Thread> flooders = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                flooders.add(Thread.ofPlatform().daemon().start(() -> {
+                    while (!stop.get() && posted.incrementAndGet() < 5_000_000) {
+                        loop.callSoonThreadsafe(() -> { });
+                    }
+                }));
+            }
+            Runnable[] tick = new Runnable[1];
+            tick[0] = () -> {
+                if (ticks.incrementAndGet() >= 20) {
+                    stop.set(true);
+                    loop.stop();
+                } else {
+                    loop.callLater(0.001, tick[0]);
+                }
+            };
+            loop.callLater(0.001, tick[0]);
+            loop.runForever();
+            stop.set(true);
+            for (Thread t : flooders) {
+                t.join();
+            }
+            assertThat(ticks.get()).as("timers ran while other threads flooded the inbox").isEqualTo(20);
+            assertThat(posted.get()).as("the ticks finished before the flood ran out").isLessThan(5_000_000);
         }
     }
 }

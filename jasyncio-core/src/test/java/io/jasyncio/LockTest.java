@@ -1,5 +1,6 @@
 package io.jasyncio;
 
+import static io.jasyncio.Asyncio.currentTask;
 import static io.jasyncio.Asyncio.createTask;
 import static io.jasyncio.Asyncio.sleep;
 import static io.jasyncio.Asyncio.yieldNow;
@@ -41,7 +42,7 @@ class LockTest {
     }
 
     @Test
-    void releaseWhenUnlockedOrByANonHolderThrows() {
+    void releaseWhenUnlockedThrowsAndAnyTaskMayRelease() {
         TestLoop.run(() -> {
             Lock lock = new Lock();
             assertThatThrownBy(lock::release).isInstanceOf(IllegalStateException.class).hasMessageContaining("not acquired");
@@ -53,8 +54,10 @@ class LockTest {
             });
             yieldNow();
             assertThat(lock.locked()).isTrue();
-            assertThatThrownBy(lock::release).isInstanceOf(IllegalStateException.class).hasMessageContaining("held by task");
-            holder.await();
+            lock.release(); // as in asyncio, any task may release a locked lock
+            assertThat(lock.locked()).isFalse();
+            assertThatThrownBy(holder::await).as("the holder's own release now finds it unlocked")
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("not acquired");
             return null;
         });
     }
@@ -112,8 +115,16 @@ class LockTest {
     @Test
     void aLockServesOneLoopOnly() {
         Lock lock = new Lock();
-        TestLoop.run(() -> {
-            lock.acquire().close();
+        TestLoop.run(() -> { // a task waits on it: the lock binds to this loop
+            Held held = lock.acquire();
+            Task<?> waiter = createTask(() -> {
+                lock.acquire().close();
+                return null;
+            });
+            yieldNow();
+            held.close();
+            waiter.await();
+            lock.acquire();
             return null;
         });
         TestLoop.run(() -> {
@@ -121,5 +132,42 @@ class LockTest {
             return null;
         });
         assertThatThrownBy(lock::acquire).isInstanceOf(IllegalStateException.class).hasMessageContaining("no event loop");
+        lock.release(); // never suspends: works without a loop, as in asyncio
+        assertThat(lock.locked()).isFalse();
+    }
+
+    // ---------------------------------------------------------------- a woken waiter cancelled in the same turn
+
+    @Test
+    void wokenWaiterCancelledInTheSameTurnPassesTheLockOnToExactlyOneTask() {
+        TestLoop.run(() -> {
+            for (boolean cancelFirst : new boolean[] {false, true}) {
+                Lock lock = new Lock();
+                List<String> holders = new ArrayList<>();
+                Coroutine<String> user = () -> {
+                    try (Held h = lock.acquire()) {
+                        holders.add(currentTask().getName());
+                        sleep(1);
+                        return currentTask().getName();
+                    }
+                };
+                Held t1 = lock.acquire();
+                Task<String> t2 = createTask("T2", user);
+                Task<String> t3 = createTask("T3", user);
+                yieldNow(); // both wait now
+                if (cancelFirst) {
+                    t2.cancel();
+                    t1.close();
+                } else {
+                    t1.close(); // wakes T2 ...
+                    t2.cancel(); // ... which is cancelled before it runs
+                }
+                assertThatThrownBy(t2::await).isInstanceOf(CancelledError.class);
+                assertThat(t3.await()).isEqualTo("T3");
+                assertThat(holders).containsExactly("T3");
+                assertThat(lock.locked()).isFalse();
+            }
+            return null;
+        });
     }
 }

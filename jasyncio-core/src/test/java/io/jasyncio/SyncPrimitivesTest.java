@@ -1,5 +1,6 @@
 package io.jasyncio;
 
+import static io.jasyncio.Asyncio.currentTask;
 import static io.jasyncio.Asyncio.createTask;
 import static io.jasyncio.Asyncio.gather;
 import static io.jasyncio.Asyncio.sleep;
@@ -77,7 +78,7 @@ class SyncPrimitivesTest {
     void conditionRequiresTheLock() {
         TestLoop.run(() -> {
             Condition cond = new Condition();
-            assertThatThrownBy(cond::await).isInstanceOf(IllegalStateException.class).hasMessageContaining("un-acquired");
+            assertThatThrownBy(cond::await).isInstanceOf(IllegalStateException.class).hasMessageContaining("lock is not held");
             assertThatThrownBy(cond::notifyOne).isInstanceOf(IllegalStateException.class);
             try (Held h = cond.acquire()) {
                 assertThatThrownBy(() -> cond.notify(-1)).isInstanceOf(IllegalArgumentException.class);
@@ -179,7 +180,7 @@ class SyncPrimitivesTest {
         TestLoop.run(() -> {
             BoundedSemaphore b = new BoundedSemaphore(1);
             b.acquire().close();
-            assertThatThrownBy(b::release).isInstanceOf(IllegalStateException.class).hasMessageContaining("too many");
+            assertThatThrownBy(b::release).isInstanceOf(IllegalStateException.class).hasMessageContaining("more often than acquired");
             return null;
         });
     }
@@ -239,5 +240,109 @@ class SyncPrimitivesTest {
             assertThat(gather(barrier::await, barrier::await)).containsExactlyInAnyOrder(0, 1);
             return null;
         });
+    }
+
+    // ---------------------------------------------------------------- asyncio fidelity
+
+    @Test
+    void semaphoresDefaultToOnePermit() {
+        assertThat(new Semaphore().availablePermits()).isEqualTo(1);
+        assertThat(new BoundedSemaphore().availablePermits()).isEqualTo(1);
+    }
+
+    @Test
+    void wokenSemaphoreWaiterCancelledInTheSameTurnKeepsThePermitInPlay() {
+        TestLoop.run(() -> {
+            Semaphore sem = new Semaphore(1);
+            List<String> got = new ArrayList<>();
+            Held first = sem.acquire();
+            Task<?> a = createTask(() -> {
+                try (Held h = sem.acquire()) {
+                    got.add("a");
+                }
+                return null;
+            });
+            Task<?> b = createTask(() -> {
+                try (Held h = sem.acquire()) {
+                    got.add("b");
+                }
+                return null;
+            });
+            yieldNow();
+            first.close(); // hands the permit to a ...
+            a.cancel();    // ... cancelled before it runs: b gets it
+            assertThatThrownBy(a::await).isInstanceOf(CancelledError.class);
+            b.await();
+            assertThat(got).containsExactly("b");
+            assertThat(sem.availablePermits()).isEqualTo(1);
+            return null;
+        });
+    }
+
+    @Test
+    void notifiedWaiterCancelledWhileReacquiringPassesTheNotificationOn() {
+        TestLoop.run(() -> {
+            Condition cond = new Condition();
+            List<String> woke = new ArrayList<>();
+            Coroutine<Object> waiter = () -> {
+                try (Held h = cond.acquire()) {
+                    cond.await();
+                    woke.add(currentTask().getName());
+                }
+                return null;
+            };
+            Task<Object> a = createTask("a", waiter);
+            Task<Object> b = createTask("b", waiter);
+            yieldNow();
+            Held held = cond.acquire();
+            cond.notifyOne(); // a is notified, then has to wait for the lock we hold ...
+            yieldNow();
+            a.cancel();       // ... and is cancelled while re-acquiring it
+            held.close();
+            assertThatThrownBy(a::await).isInstanceOf(CancelledError.class);
+            b.await(); // b got the notification a could not use
+            assertThat(woke).containsExactly("b");
+            return null;
+        });
+    }
+
+    @Test
+    void awaitForReturnsThePredicatesValue() {
+        TestLoop.run(() -> {
+            Condition cond = new Condition();
+            List<String> items = new ArrayList<>();
+            createTask(() -> {
+                try (Held h = cond.acquire()) {
+                    items.add("x");
+                    cond.notifyAllWaiters();
+                }
+                return null;
+            });
+            try (Held h = cond.acquire()) {
+                String first = cond.awaitFor(() -> items.isEmpty() ? null : items.get(0));
+                assertThat(first).isEqualTo("x");
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void operationsThatNeverSuspendWorkWithoutARunningLoop() {
+        Queue<Integer> q = new Queue<>(1);
+        q.putNowait(1);
+        assertThatThrownBy(() -> q.putNowait(2)).isInstanceOf(QueueFullException.class);
+        assertThat(q.getNowait()).isEqualTo(1);
+        assertThatThrownBy(q::getNowait).isInstanceOf(QueueEmptyException.class);
+        q.taskDone();
+        assertThatThrownBy(q::taskDone).isInstanceOf(IllegalStateException.class);
+        Event ev = new Event();
+        ev.set();
+        assertThat(ev.isSet()).isTrue();
+        Semaphore sem = new Semaphore(0);
+        sem.release();
+        assertThat(sem.availablePermits()).isEqualTo(1);
+        Condition cond = new Condition();
+        assertThatThrownBy(cond::notifyOne).isInstanceOf(IllegalStateException.class).hasMessageContaining("lock is not held");
+        assertThatThrownBy(() -> cond.notify(-1)).isInstanceOf(IllegalArgumentException.class);
     }
 }

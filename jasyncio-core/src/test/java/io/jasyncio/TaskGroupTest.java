@@ -2,6 +2,7 @@ package io.jasyncio;
 
 import static io.jasyncio.Asyncio.createTask;
 import static io.jasyncio.Asyncio.currentTask;
+import static io.jasyncio.Asyncio.getRunningLoop;
 import static io.jasyncio.Asyncio.sleep;
 import static io.jasyncio.Asyncio.yieldNow;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,9 +17,18 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class TaskGroupTest {
 
+    /** The loop options every test runs with; {@link TaskGroupEagerTest} runs them all with eager tasks. */
+    LoopOptions options() {
+        return TestLoop.options();
+    }
+
+    final <T> T run(Coroutine<T> body) {
+        return TestLoop.run(options(), body);
+    }
+
     @Test
     void closeWaitsForEveryChild() {
-        TestLoop.run(() -> {
+        run(() -> {
             Task<Integer> a, b;
             try (TaskGroup tg = new TaskGroup()) {
                 a = tg.createTask(() -> {
@@ -37,35 +47,66 @@ class TaskGroupTest {
 
     @Test
     void aFailingChildCancelsTheOthersAndTheBody() {
-        TestLoop.run(() -> {
+        run(() -> {
             List<String> log = new ArrayList<>();
             IllegalStateException boom = new IllegalStateException("boom");
             Task<?>[] sibling = new Task<?>[1];
+            Throwable[] bodySaw = new Throwable[1];
+            TaskGroupException e = catchThrowableOfType(TaskGroupException.class, () -> TaskGroup.run(tg -> {
+                tg.createTask(() -> {
+                    sleep(1);
+                    throw boom;
+                });
+                sibling[0] = tg.createTask(() -> {
+                    try {
+                        sleep(3600);
+                    } finally {
+                        log.add("sibling cleaned up");
+                    }
+                    return null;
+                });
+                try {
+                    sleep(3600); // the body is cancelled here
+                } catch (Throwable t) {
+                    bodySaw[0] = t;
+                    throw t;
+                } finally {
+                    log.add("body unwound");
+                }
+            }));
+            assertThat(e.exceptions()).containsExactly(boom);
+            assertThat(e.getCause()).isSameAs(boom);
+            assertThat(bodySaw[0]).as("the body sees a cancellation, never the group's exception").isExactlyInstanceOf(CancelledError.class);
+            assertThat(sibling[0].cancelled()).isTrue();
+            assertThat(log).containsExactlyInAnyOrder("sibling cleaned up", "body unwound");
+            assertThat(getRunningLoop().time()).isLessThan(2);
+            assertThat(currentTask().cancelling()).isZero();
+            return null;
+        });
+    }
+
+    @Test
+    void tryWithResourcesFormDoesNotInterruptTheBodyAndThrowsFromClose() {
+        run(() -> {
+            IllegalStateException boom = new IllegalStateException("boom");
+            Task<?>[] sibling = new Task<?>[1];
+            List<String> log = new ArrayList<>();
             TaskGroupException e = catchThrowableOfType(TaskGroupException.class, () -> {
                 try (TaskGroup tg = new TaskGroup()) {
                     tg.createTask(() -> {
                         sleep(1);
                         throw boom;
                     });
-                    sibling[0] = tg.createTask(() -> {
-                        try {
-                            sleep(3600);
-                        } finally {
-                            log.add("sibling cleaned up");
-                        }
-                        return null;
-                    });
-                    try {
-                        sleep(3600); // the body is cancelled here
-                    } finally {
-                        log.add("body unwound");
-                    }
+                    sibling[0] = tg.createTask(() -> sleep(3600, null));
+                    sleep(2); // not interrupted: close() cannot turn a cancellation into the group's exception
+                    log.add("body finished");
+                    assertThatThrownBy(() -> tg.createTask(() -> 1)).isInstanceOf(IllegalStateException.class)
+                            .hasMessageContaining("shutting down");
                 }
             });
             assertThat(e.exceptions()).containsExactly(boom);
-            assertThat(e.getCause()).isSameAs(boom);
             assertThat(sibling[0].cancelled()).isTrue();
-            assertThat(log).containsExactlyInAnyOrder("sibling cleaned up", "body unwound");
+            assertThat(log).containsExactly("body finished");
             assertThat(currentTask().cancelling()).isZero();
             return null;
         });
@@ -73,7 +114,7 @@ class TaskGroupTest {
 
     @Test
     void everyFailureSurfacesTogether() {
-        TestLoop.run(() -> {
+        run(() -> {
             TaskGroupException e = catchThrowableOfType(TaskGroupException.class, () -> {
                 try (TaskGroup tg = new TaskGroup()) {
                     tg.createTask(() -> {
@@ -98,7 +139,7 @@ class TaskGroupTest {
 
     @Test
     void failureWhileTheBodyIsAlreadyInCloseIsThrownFromClose() {
-        TestLoop.run(() -> {
+        run(() -> {
             TaskGroupException e = catchThrowableOfType(TaskGroupException.class, () -> {
                 try (TaskGroup tg = new TaskGroup()) {
                     tg.createTask(() -> {
@@ -115,7 +156,7 @@ class TaskGroupTest {
 
     @Test
     void outsideCancellationCancelsChildrenAndPropagates() {
-        TestLoop.run(() -> {
+        run(() -> {
             Task<?>[] child = new Task<?>[1];
             Task<Object> parent = createTask(() -> {
                 try (TaskGroup tg = new TaskGroup()) {
@@ -136,7 +177,7 @@ class TaskGroupTest {
 
     @Test
     void childFailurePlusOutsideCancellationReportsTheFailureAndStaysCancelled() {
-        TestLoop.run(() -> {
+        run(() -> {
             Task<Object> parent = createTask(() -> {
                 try (TaskGroup tg = new TaskGroup()) {
                     tg.createTask(() -> {
@@ -161,7 +202,7 @@ class TaskGroupTest {
 
     @Test
     void nestedGroupsPropagateInnerFailuresOutward() {
-        TestLoop.run(() -> {
+        run(() -> {
             Task<?>[] outerChild = new Task<?>[1];
             TaskGroupException e = catchThrowableOfType(TaskGroupException.class, () -> {
                 try (TaskGroup outer = new TaskGroup()) {
@@ -190,7 +231,7 @@ class TaskGroupTest {
 
     @Test
     void cancelEndsTheGroupEarlyWithoutAnError() {
-        TestLoop.run(() -> {
+        run(() -> {
             Task<?>[] child = new Task<?>[2];
             try (TaskGroup tg = new TaskGroup()) {
                 child[0] = tg.createTask(() -> {
@@ -213,7 +254,7 @@ class TaskGroupTest {
 
     @Test
     void createTaskAfterCloseOrWhileShuttingDownIsRefused() {
-        TestLoop.run(() -> {
+        run(() -> {
             TaskGroup[] group = new TaskGroup[1];
             try (TaskGroup tg = new TaskGroup()) {
                 group[0] = tg;
@@ -230,7 +271,7 @@ class TaskGroupTest {
 
     @Test
     void runFormCancelsChildrenWhenTheBodyThrows() {
-        TestLoop.run(() -> {
+        run(() -> {
             Task<?>[] child = new Task<?>[1];
             IllegalArgumentException bodyError = new IllegalArgumentException("body");
             TaskGroupException e = catchThrowableOfType(TaskGroupException.class, () -> TaskGroup.run(tg -> {
@@ -253,7 +294,7 @@ class TaskGroupTest {
 
     @Test
     void childrenStartedInTheGroupRunConcurrently() {
-        TestLoop.run(() -> {
+        run(() -> {
             double start = Asyncio.getRunningLoop().time();
             try (TaskGroup tg = new TaskGroup()) {
                 for (int i = 0; i < 100; i++) {
@@ -265,6 +306,166 @@ class TaskGroupTest {
                 }
             }
             assertThat(Asyncio.getRunningLoop().time() - start).isBetween(1.0, 1.1);
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- cancellation reaches the children
+
+    @Test
+    void taskWaitingInCloseThatIsCancelledCancelsItsChildrenAtOnce() {
+        run(() -> {
+            for (String how : List.of("cancel", "timeout", "waitFor")) {
+                double start = getRunningLoop().time();
+                Task<?>[] child = new Task<?>[1];
+                Coroutine<Object> groupInClose = () -> {
+                    try (TaskGroup tg = new TaskGroup()) {
+                        child[0] = tg.createTask(() -> sleep(5, null));
+                    }
+                    return null;
+                };
+                Throwable outcome = catchThrowableOfType(Throwable.class, () -> {
+                    switch (how) {
+                        case "cancel" -> {
+                            Task<Object> t = createTask(groupInClose);
+                            getRunningLoop().callLater(1.0, t::cancel);
+                            t.await();
+                        }
+                        case "timeout" -> Asyncio.timeout(java.time.Duration.ofSeconds(1), groupInClose);
+                        default -> Asyncio.waitFor(groupInClose, java.time.Duration.ofSeconds(1));
+                    }
+                });
+                assertThat(outcome).as(how).isInstanceOf(how.equals("cancel") ? CancelledError.class : TimeoutException.class);
+                assertThat(getRunningLoop().time() - start).as(how).isEqualTo(1.0, org.assertj.core.data.Offset.offset(1e-6));
+                assertThat(child[0].cancelled()).as(how).isTrue();
+            }
+            assertThat(currentTask().cancelling()).isZero();
+            return null;
+        });
+    }
+
+    @Test
+    void nestedGroupsBothFailingInOneTurnEachRaiseTheirOwnError() {
+        run(() -> {
+            IllegalStateException innerError = new IllegalStateException("inner child");
+            IllegalArgumentException outerError = new IllegalArgumentException("outer child");
+            List<String> log = new ArrayList<>();
+            TaskGroupException outer = catchThrowableOfType(TaskGroupException.class, () -> TaskGroup.run(o -> {
+                o.createTask(() -> {
+                    sleep(1);
+                    throw outerError;
+                });
+                try {
+                    TaskGroup.run(i -> {
+                        i.createTask(() -> {
+                            sleep(1);
+                            throw innerError;
+                        });
+                        sleep(3600);
+                    });
+                } catch (TaskGroupException inner) {
+                    assertThat(inner.exceptions()).containsExactly(innerError);
+                    log.add("inner caught");
+                }
+                sleep(3600); // the outer group's cancellation is still pending: it arrives here
+                log.add("not reached");
+            }));
+            assertThat(outer.exceptions()).containsExactly(outerError);
+            assertThat(log).containsExactly("inner caught");
+            assertThat(currentTask().cancelling()).isZero();
+            return null;
+        });
+    }
+
+    @Test
+    void cancelInTheRunFormCancelsTheBodyToo() {
+        run(() -> {
+            List<String> log = new ArrayList<>();
+            Task<?>[] child = new Task<?>[1];
+            TaskGroup.run(tg -> {
+                child[0] = tg.createTask(() -> sleep(3600, null));
+                tg.createTask(() -> {
+                    sleep(1);
+                    tg.cancel();
+                    return null;
+                });
+                try {
+                    sleep(3600);
+                } finally {
+                    log.add("body cancelled at " + getRunningLoop().time());
+                }
+            });
+            assertThat(child[0].cancelled()).isTrue();
+            assertThat(log).hasSize(1);
+            assertThat(getRunningLoop().time()).isLessThan(2);
+            assertThat(currentTask().cancelling()).isZero();
+            return null;
+        });
+    }
+
+    @Test
+    void childThatCancelsTheGroupBeforeItsFirstSuspensionDoesNotHangTheGroup() {
+        run(() -> {
+            Task<?>[] tasks = new Task<?>[2];
+            boolean[] cancelledAlready = {false};
+            TaskGroup.run(tg -> {
+                tasks[0] = tg.createTask(() -> {
+                    cancelledAlready[0] = true;
+                    tg.cancel(); // with eager tasks this runs inside createTask
+                    return sleep(3600, null);
+                });
+                if (cancelledAlready[0]) {
+                    assertThatThrownBy(() -> tg.createTask(() -> 1)).isInstanceOf(IllegalStateException.class)
+                            .hasMessageContaining("shutting down");
+                }
+            });
+            assertThat(tasks[0].cancelled()).isTrue();
+            assertThat(currentTask().cancelling()).isZero();
+            return null;
+        });
+    }
+
+    @Test
+    void childFailingEagerlyBeforeItWasAddedStillFailsTheGroup() {
+        run(() -> {
+            IllegalStateException boom = new IllegalStateException("at once");
+            TaskGroupException e = catchThrowableOfType(TaskGroupException.class, () -> TaskGroup.run(tg -> {
+                tg.createTask(() -> {
+                    throw boom;
+                });
+                sleep(3600);
+            }));
+            assertThat(e.exceptions()).containsExactly(boom);
+            assertThat(getRunningLoop().time()).isLessThan(1);
+            return null;
+        });
+    }
+
+    @Test
+    void deadlinePassingWhileAFailedGroupWindsDownIsNeverAGroupMember() {
+        run(() -> {
+            IllegalStateException boom = new IllegalStateException("child");
+            TaskGroupException e = catchThrowableOfType(TaskGroupException.class, () -> Asyncio.timeout(
+                    java.time.Duration.ofSeconds(1), () -> {
+                        TaskGroup.run(tg -> {
+                            tg.createTask(() -> {
+                                sleep(0.5);
+                                throw boom;
+                            });
+                            tg.createTask(() -> {
+                                try {
+                                    return sleep(3600, null);
+                                } finally {
+                                    sleep(1); // slow clean-up: the deadline passes while the group waits
+                                }
+                            });
+                            sleep(3600);
+                        });
+                        return null;
+                    }));
+            assertThat(e.exceptions()).containsExactly(boom);
+            assertThat(getRunningLoop().time()).isEqualTo(1.5, org.assertj.core.data.Offset.offset(1e-6));
+            assertThat(currentTask().cancelling()).isZero();
             return null;
         });
     }

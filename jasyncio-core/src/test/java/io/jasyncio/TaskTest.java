@@ -407,4 +407,112 @@ class TaskTest {
             return sum;
         })).isEqualTo(10_000L * 9_999 / 2);
     }
+
+    // ---------------------------------------------------------------- asyncio fidelity
+
+    @Test
+    void awaitingACancelledTaskRethrowsTheCancelledErrorItsCoroutineThrew() {
+        TestLoop.run(() -> {
+            CancelledError[] thrown = new CancelledError[1];
+            Task<Object> t = createTask(() -> {
+                try {
+                    return sleep(3600, null);
+                } catch (CancelledError e) {
+                    thrown[0] = e;
+                    throw e;
+                }
+            });
+            yieldNow();
+            t.cancel("stop");
+            CancelledError seen = org.assertj.core.api.Assertions.catchThrowableOfType(CancelledError.class, t::await);
+            assertThat(seen).isSameAs(thrown[0]).hasMessage("stop");
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(t::result)).isSameAs(thrown[0]);
+            return null;
+        });
+    }
+
+    @Test
+    void aTaskCancelledTwiceWhileSleepingReceivesOneCancelledError() {
+        TestLoop.run(() -> {
+            List<String> log = new ArrayList<>();
+            Task<String> t = createTask(() -> {
+                try {
+                    sleep(3600);
+                } catch (CancelledError first) {
+                    log.add("first");
+                    currentTask().uncancel();
+                    currentTask().uncancel();
+                }
+                sleep(1); // no second CancelledError here
+                log.add("slept");
+                return "survived";
+            });
+            yieldNow();
+            t.cancel();
+            t.cancel();
+            assertThat(t.await()).isEqualTo("survived");
+            assertThat(log).containsExactly("first", "slept");
+            return null;
+        });
+    }
+
+    @Test
+    void yieldInAnEagerTaskGivesItsCreatorTheTurnWithDebugOnOrOff() {
+        for (boolean debug : new boolean[] {false, true}) {
+            List<String> order = TestLoop.run(TestLoop.options().eagerTasks(true).debug(debug), () -> {
+                List<String> log = new ArrayList<>();
+                Task<?> child = createTask(() -> {
+                    log.add("child starts");
+                    yieldNow();
+                    log.add("child resumes");
+                    return null;
+                });
+                log.add("creator continues");
+                child.await();
+                return log;
+            });
+            assertThat(order).as("debug=" + debug).containsExactly("child starts", "creator continues", "child resumes");
+        }
+    }
+
+    @Test
+    void createTaskInAGivenContextRunsInThatContext() {
+        TestLoop.run(() -> {
+            ContextVar<String> var = new ContextVar<>("user");
+            Context ctx = new Context();
+            ctx.run(() -> {
+                var.set("alice");
+                return null;
+            });
+            var.set("bob");
+            Task<String> t = Asyncio.createTask(() -> var.get(), ctx);
+            assertThat(t.await()).isEqualTo("alice");
+            return null;
+        });
+    }
+
+    @Test
+    void sleepReturnsTheGivenResult() {
+        TestLoop.run(() -> {
+            assertThat(sleep(java.time.Duration.ofSeconds(1), "value")).isEqualTo("value");
+            assertThat(sleep(0.5, 42)).isEqualTo(42);
+            return null;
+        });
+    }
+
+    @Test
+    void aFailedTaskNobodyAwaitedIsReportedWhenTheLoopClosesAtTheLatest() {
+        List<ExceptionContext> reported = TestLoop.runCollecting(() -> {
+            Task<Object> t = createTask(() -> {
+                throw new IllegalStateException("nobody reads me");
+            });
+            sleep(1);
+            assertThat(t.done()).isTrue(); // still referenced: no GC report can have happened
+            return null;
+        });
+        assertThat(reported).singleElement().satisfies(ctx -> {
+            assertThat(ctx.message()).contains("never retrieved").contains("closed");
+            assertThat(ctx.exception()).hasMessage("nobody reads me");
+        });
+    }
 }

@@ -168,4 +168,43 @@ class ThreadInteropTest {
             assertThatThrownBy(cf::get).isInstanceOf(ExecutionException.class).hasCauseInstanceOf(IOException.class);
         }
     }
+
+    @Test
+    void aFailedRunCoroutineThreadsafeThatNobodyReadsIsReportedOnce() throws Exception {
+        java.util.List<ExceptionContext> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (Runner runner = new Runner(io.jasyncio.testsupport.StrictLoop.realTime())) {
+            runner.getLoop().setExceptionHandler((l, ctx) -> reported.add(ctx));
+            runner.run(() -> {
+                EventLoop loop = getRunningLoop();
+                CompletableFuture<CompletableFuture<Object>> read = new CompletableFuture<>();
+                Thread foreign = Thread.ofPlatform().start(() -> {
+                    CompletableFuture<Object> unread = Asyncio.runCoroutineThreadsafe(() -> {
+                        throw new IllegalStateException("nobody reads this");
+                    }, loop);
+                    CompletableFuture<Object> readOne = Asyncio.runCoroutineThreadsafe(() -> {
+                        throw new IllegalStateException("this one is read");
+                    }, loop);
+                    read.complete(readOne);
+                    while (!unread.isDone()) {
+                        Thread.onSpinWait();
+                    }
+                });
+                CompletableFuture<Object> readOne = Asyncio.await(read);
+                assertThatThrownBy(() -> Asyncio.await(readOne)).hasMessage("this one is read");
+                toThread(() -> {
+                    foreign.join();
+                    return null;
+                });
+                for (int i = 0; i < 200 && reported.isEmpty(); i++) { // bounded: the report needs a GC
+                    System.gc();
+                    sleep(0.02);
+                }
+                return null;
+            });
+        }
+        assertThat(reported).singleElement().satisfies(ctx -> {
+            assertThat(ctx.message()).contains("never read");
+            assertThat(ctx.exception()).hasMessage("nobody reads this");
+        });
+    }
 }

@@ -9,7 +9,6 @@ import io.jasyncio.Held;
 import io.jasyncio.Lock;
 import io.jasyncio.Task;
 import io.jasyncio.TaskGroup;
-import io.jasyncio.Timeout;
 import io.jasyncio.TimeoutException;
 import io.jasyncio.net.Net;
 import io.jasyncio.net.Server;
@@ -31,15 +30,17 @@ final class AsyncWith implements Chapter {
         return """
                 Python's async with enters and leaves a context that may pause on the way in or out. In
                 Java it is try-with-resources: lock.acquire() may suspend until the lock is free and
-                returns a Held that releases it on exit; timeout(...) opens a deadline scope; a TaskGroup
-                waits for its tasks when the block ends; a connection (StreamPair) is closed on exit, after
-                what was written has been flushed. Exit always runs, also when the block fails or is
-                cancelled.""";
+                returns a Held that releases it on exit; a TaskGroup waits for its tasks when the block
+                ends; a connection (StreamPair) is closed on exit, after what was written has been flushed.
+                Exit always runs, also when the block fails or is cancelled. One context manager is a
+                lambda instead: async with timeout(d) is timeout(d, () -> ...), because only a lambda's end
+                can turn the deadline (a CancelledError inside the block, which no catch (Exception e) can
+                swallow) into a TimeoutException, the way asyncio's __aexit__ does.""";
     }
 
     @Override
     public String takeaway() {
-        return "acquire in the try header, and exit is guaranteed: locks, deadlines, task groups, connections.";
+        return "acquire in the try header, and exit is guaranteed: locks, task groups, connections; deadlines are lambdas.";
     }
 
     @Override
@@ -60,10 +61,10 @@ final class AsyncWith implements Chapter {
         gather(users);
         out.result("lock: " + log);
 
-        try (Timeout t = timeout(Duration.ofMillis(100))) {
-            sleep(1);
+        try {
+            timeout(Duration.ofMillis(100), () -> sleep(1, null));
         } catch (TimeoutException e) {
-            out.result("timeout scope: left after its deadline, expired=" + e.scope().expired());
+            out.result("timeout block: left after its deadline, expired=" + e.scope().expired());
         }
 
         try (TaskGroup tg = new TaskGroup()) {

@@ -15,7 +15,6 @@ import io.jasyncio.Future;
 import io.jasyncio.Outcome;
 import io.jasyncio.ReturnWhen;
 import io.jasyncio.Task;
-import io.jasyncio.Timeout;
 import io.jasyncio.TimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -81,10 +80,10 @@ final class Concurrently implements Chapter {
             out.result("waitFor(200 ms) on a 5 s job -> TimeoutException");
             seen.add("waitFor timed out");
         }
-        try (Timeout t = timeout(Duration.ofMillis(150))) {
-            sleep(1);
+        try {
+            timeout(Duration.ofMillis(150), () -> sleep(1, null));
         } catch (TimeoutException e) {
-            out.result("timeout(150 ms) scope -> TimeoutException, expired=" + e.scope().expired());
+            out.result("timeout(150 ms, block) -> TimeoutException, expired=" + e.scope().expired());
             seen.add("scope expired");
         }
         return seen;

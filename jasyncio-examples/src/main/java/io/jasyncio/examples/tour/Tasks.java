@@ -24,8 +24,9 @@ final class Tasks implements Chapter {
                 the one or throws the other (the very exception object the coroutine threw). cancel() throws
                 a CancelledError into the task where it is paused, so its finally blocks run; CancelledError
                 extends Error, so a catch (Exception e) cannot swallow it by mistake. A TaskGroup ties
-                tasks to a block: the block ends only when they all have, and if one fails the others are
-                cancelled and every failure is reported together.""";
+                tasks to a block, TaskGroup.run(tg -> ...): the block ends only when they all have, and if
+                one fails the others and the block itself are cancelled and every failure is reported
+                together, as one TaskGroupException.""";
     }
 
     @Override
@@ -58,18 +59,20 @@ final class Tasks implements Chapter {
         } catch (NumberFormatException e) {
             out.result("await rethrew the task's own exception: " + e.getMessage());
         }
-        try (TaskGroup tg = new TaskGroup()) {
-            tg.createTask("slow", () -> {
-                try {
-                    sleep(10);
-                } finally {
-                    log.add("slow sibling cancelled");
-                }
-                return null;
-            });
-            tg.createTask("broken", () -> {
-                sleep(0.2);
-                throw new IllegalStateException("broken task failed");
+        try {
+            TaskGroup.run(tg -> {
+                tg.createTask("slow", () -> {
+                    try {
+                        sleep(10);
+                    } finally {
+                        log.add("slow sibling cancelled");
+                    }
+                    return null;
+                });
+                tg.createTask("broken", () -> {
+                    sleep(0.2);
+                    throw new IllegalStateException("broken task failed");
+                });
             });
         } catch (TaskGroupException e) {
             out.result("TaskGroup: " + e.exceptions().size() + " failure(s): " + e.exceptions().get(0).getMessage()

@@ -11,7 +11,6 @@ import io.jasyncio.Asyncio;
 import io.jasyncio.Held;
 import io.jasyncio.Semaphore;
 import io.jasyncio.Task;
-import io.jasyncio.Timeout;
 import io.jasyncio.net.Net;
 import io.jasyncio.net.Server;
 import io.jasyncio.net.StreamPair;
@@ -132,9 +131,9 @@ final class UseCases implements Chapter {
                 URI uri = URI.create("http://127.0.0.1:" + port + "/page" + i);
                 pages.add(createTask(() -> {
                     for (int attempt = 1; ; attempt++) {
-                        try (Held permit = limit.acquire(); Timeout t = timeout(Duration.ofSeconds(5))) {
-                            HttpResponse<String> r = Asyncio.await(client.sendAsync(HttpRequest.newBuilder(uri).build(),
-                                    HttpResponse.BodyHandlers.ofString()));
+                        try (Held permit = limit.acquire()) {
+                            HttpResponse<String> r = timeout(Duration.ofSeconds(5), () -> Asyncio.await(client.sendAsync(
+                                    HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())));
                             if (r.statusCode() == 200) {
                                 return r.body();
                             }

@@ -1,0 +1,136 @@
+package io.jasyncio.internal;
+
+import io.jasyncio.EventLoop;
+import io.jasyncio.Future;
+import java.util.ArrayDeque;
+
+/**
+ * The line of tasks waiting for something, under every primitive that makes tasks wait (Lock,
+ * Semaphore, Condition, Event, Queue, the server's close waiters, the stream's drain waiters):
+ * trio's {@code ParkingLot}, asyncio's {@code _waiters} deque of futures.
+ *
+ * <p>A waiter {@linkplain #park parks}; the primitive wakes waiters in FIFO order with
+ * {@link #wakeOne()} or {@link #wakeAll()} when its state lets them proceed. The primitive always
+ * re-checks its state after {@code park} returns: a wake-up is a hint, not a guarantee.
+ *
+ * <h2>The rule, written once: a cancelled waiter never loses a wake-up</h2>
+ * A waiter may be cancelled after it was woken but before it runs again (both happen in the same
+ * loop turn). It will not act on the wake-up, so {@link #park} hands the wake-up back through the
+ * primitive's {@code passOn} action (wake the next waiter, return a permit...) before the
+ * {@link io.jasyncio.CancelledError} propagates. A waiter cancelled before it was woken just leaves
+ * the line. Example: T1 holds a Lock, T2 and T3 wait; T1 releases (T2 is woken) and T2 is cancelled
+ * in the same turn: T2's {@code park} runs the Lock's pass-on, which wakes T3; exactly one of them
+ * ends up holding the lock.
+ *
+ * <h2>States of one waiter</h2>
+ * <pre>
+ *  waiter   | in line | counted in woken | next
+ *  WAITING  | yes     | no               | WOKEN (wakeOne/wakeAll), LEFT (cancelled)
+ *  WOKEN    | no      | yes              | LEFT (resumed: park returns; or cancelled: passOn, then throws)
+ *  LEFT     | no      | no               | -
+ * </pre>
+ * {@link #hasWaiters()} counts WAITING and WOKEN waiters, as asyncio's "any waiter not cancelled":
+ * a newcomer must not overtake a task that was woken but has not run yet.
+ *
+ * <p>Threading: loop-confined, like the primitive that owns it.
+ */
+public final class WaitQueue {
+    private static final Runnable NOTHING = () -> { };
+
+    private ArrayDeque<Future<Void>> line;
+    private int woken;
+
+    /** Suspends the current task until it is woken; a cancellation after the wake-up runs nothing. */
+    public void park(EventLoop loop) {
+        park(loop, NOTHING);
+    }
+
+    /**
+     * Suspends the current task until it is woken.
+     *
+     * <p>Cancellation: a waiter cancelled before it was woken leaves the line; one cancelled after
+     * it was woken runs {@code passOn} (which must hand the wake-up to someone else) and then
+     * rethrows the {@link io.jasyncio.CancelledError}.
+     */
+    public void park(EventLoop loop, Runnable passOn) {
+        if (line == null) {
+            line = new ArrayDeque<>();
+        }
+        Future<Void> waiter = loop.createFuture();
+        line.addLast(waiter);
+        try {
+            waiter.await();
+        } catch (Throwable t) {
+            if (waiter.done() && !waiter.cancelled()) {
+                woken--;
+                passOn.run();
+            } else {
+                line.remove(waiter);
+            }
+            throw t;
+        }
+        woken--;
+    }
+
+    /** Wakes the first waiting task; false if none waits. */
+    public boolean wakeOne() {
+        if (line == null) {
+            return false;
+        }
+        Future<Void> w;
+        while ((w = line.pollFirst()) != null) {
+            if (w.trySetResult(null)) {
+                woken++;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Wakes up to {@code n} waiting tasks; returns how many were woken. */
+    public int wake(int n) {
+        int count = 0;
+        while (count < n && wakeOne()) {
+            count++;
+        }
+        return count;
+    }
+
+    /** Wakes every waiting task; returns how many were woken. */
+    public int wakeAll() {
+        return wake(Integer.MAX_VALUE);
+    }
+
+    /** True while a task waits or was woken and has not run yet. */
+    public boolean hasWaiters() {
+        if (woken > 0) {
+            return true;
+        }
+        if (line != null) {
+            for (Future<Void> w : line) {
+                if (!w.done()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Tasks waiting now (not yet woken). */
+    public int size() {
+        int n = 0;
+        if (line != null) {
+            for (Future<Void> w : line) {
+                if (!w.done()) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public String toString() {
+        return "WaitQueue[waiting=" + size() + ", woken=" + woken + "]";
+    }
+}
