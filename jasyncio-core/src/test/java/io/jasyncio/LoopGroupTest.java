@@ -4,7 +4,6 @@ import static io.jasyncio.Asyncio.sleep;
 import static io.jasyncio.Asyncio.toThread;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -58,58 +57,52 @@ class LoopGroupTest {
         assertThatThrownBy(() -> new LoopGroup(0)).isInstanceOf(IllegalArgumentException.class);
     }
 
-    private static long processCpuNanos() {
-        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
-    }
-
     /**
-     * Java has no GIL: CPU-bound work handed to toThread runs on other cores in parallel while the
-     * loop stays responsive. Measured as loop lag and CPU time, never as speed.
+     * Java has no GIL: CPU-bound work handed to toThread runs on other threads in parallel while the
+     * loop stays responsive. Proved without timing (a loaded CI machine makes any time bound flaky):
+     * the workers must all be inside their work at once (they meet at a barrier while busy), and they
+     * finish only after the loop has ticked while they were running.
      */
     @Test
-    void offloadedCpuWorkUsesSeveralCoresWhileTheLoopStaysResponsive() {
-        int cores = Runtime.getRuntime().availableProcessors();
-        assumeTrue(cores >= 2, "needs at least two cores");
-        assumeTrue(processCpuNanos() >= 0, "needs the process CPU time");
+    void offloadedWorkRunsInParallelWhileTheLoopStaysResponsive() {
+        int workers = Math.max(2, Runtime.getRuntime().availableProcessors());
         Asyncio.run(() -> {
-            double[] maxLag = {0};
-            boolean[] stop = {false};
+            java.util.concurrent.CyclicBarrier allInside = new java.util.concurrent.CyclicBarrier(workers);
+            java.util.concurrent.atomic.AtomicInteger ticksWhileBusy = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean(true);
             Task<Void> ticker = Asyncio.createTask(() -> {
-                EventLoop loop = Asyncio.getRunningLoop();
-                while (!stop[0]) {
-                    double before = loop.time();
-                    sleep(0.005);
-                    maxLag[0] = Math.max(maxLag[0], loop.time() - before - 0.005);
+                while (busy.get()) {
+                    sleep(0.001);
+                    ticksWhileBusy.incrementAndGet();
                 }
                 return null;
             });
-            long wallStart = System.nanoTime();
-            long cpuStart = processCpuNanos();
-            List<Task<Long>> workers = new ArrayList<>();
-            for (int i = 0; i < cores; i++) {
-                workers.add(Asyncio.createTask(() -> toThread(() -> {
-                    long x = 0;
-                    long until = System.nanoTime() + 600_000_000L; // 0.6 s of busy work each
-                    while (System.nanoTime() < until) {
-                        for (int k = 0; k < 10_000; k++) {
-                            x += k * 31L ^ (x >>> 3);
-                        }
+            List<Task<Long>> tasks = new ArrayList<>();
+            for (int i = 0; i < workers; i++) {
+                tasks.add(Asyncio.createTask(() -> toThread(() -> {
+                    long x = spin(1_000_000, 0);
+                    allInside.await(60, TimeUnit.SECONDS); // only if every worker runs at the same time
+                    int seen = ticksWhileBusy.get();
+                    while (ticksWhileBusy.get() < seen + 10) { // the loop keeps running meanwhile
+                        x = spin(10_000, x);
                     }
                     return x;
                 })));
             }
-            for (Task<Long> w : workers) {
+            for (Task<Long> w : tasks) {
                 w.await();
             }
-            long wall = System.nanoTime() - wallStart;
-            long cpu = processCpuNanos() - cpuStart;
-            stop[0] = true;
+            busy.set(false);
             ticker.await();
-            // Parallel: the workers' CPU time clearly exceeds the wall time they took.
-            assertThat((double) cpu / wall).as("CPU seconds per wall second").isGreaterThan(1.3);
-            // Responsive: the loop kept ticking (generous bound, 2-core CI machine).
-            assertThat(maxLag[0]).as("worst loop lag in seconds").isLessThan(0.5);
+            assertThat(allInside.isBroken()).isFalse();
             return null;
         }, LoopOptions.defaults().handleSigint(false));
+    }
+
+    private static long spin(int rounds, long x) {
+        for (int k = 0; k < rounds; k++) {
+            x += k * 31L ^ (x >>> 3);
+        }
+        return x;
     }
 }

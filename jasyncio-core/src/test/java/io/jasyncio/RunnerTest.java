@@ -132,6 +132,49 @@ class RunnerTest {
         assertThat(finallyRan).isTrue();
     }
 
+    @Test
+    void firstSigintWhileMainSitsInATaskGroupCancelsTheChildrenAndRunsEveryFinally() throws Exception {
+        assumeTrue(System.getProperty("os.name").toLowerCase().contains("linux"), "needs kill(1)");
+        assumeTrue(!sigintIgnored(), "SIGINT is ignored in this process (background job): nothing to deliver");
+        long pid = ProcessHandle.current().pid();
+        for (boolean lambdaForm : new boolean[] {true, false}) {
+            java.util.List<String> finallies = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            TaskGroup.Body body = tg -> {
+                for (int i = 0; i < 3; i++) {
+                    String name = "child " + i;
+                    tg.createTask(() -> {
+                        try {
+                            return sleep(30, null);
+                        } finally {
+                            finallies.add(name);
+                        }
+                    });
+                }
+                Asyncio.getRunningLoop().runInExecutor(null, () -> {
+                    Thread.sleep(200);
+                    new ProcessBuilder("kill", "-INT", Long.toString(pid)).start().waitFor(10, TimeUnit.SECONDS);
+                    return null;
+                });
+            };
+            assertThatThrownBy(() -> Asyncio.run(() -> {
+                try {
+                    if (lambdaForm) {
+                        TaskGroup.run(body);
+                    } else {
+                        try (TaskGroup tg = new TaskGroup()) {
+                            body.run(tg);
+                        }
+                    }
+                } finally {
+                    finallies.add("main");
+                }
+                return null;
+            }, LoopOptions.defaults().handleSigint(true))).as(lambdaForm ? "run form" : "try-with-resources form")
+                    .isInstanceOf(CancelledError.class).hasMessageContaining("SIGINT");
+            assertThat(finallies).containsExactlyInAnyOrder("child 0", "child 1", "child 2", "main");
+        }
+    }
+
     /**
      * The next line starting with {@code prefix}, skipping the engine's log lines; null at the end.
      * Bounded: a child that never prints it fails the test instead of hanging it.
