@@ -36,7 +36,7 @@ public final class LoopGroup implements AutoCloseable {
 
     /** {@code size} loops with default options. */
     public LoopGroup(int size) {
-        this(size, LoopOptions.defaults().handleSigint(false));
+        this(size, LoopOptions.defaults().withHandleSigint(false));
     }
 
     /** {@code size} loops set up by {@code options}, each started on its own platform thread. */
@@ -47,7 +47,7 @@ public final class LoopGroup implements AutoCloseable {
         Objects.requireNonNull(options, "options");
         CountDownLatch running = new CountDownLatch(size);
         for (int i = 0; i < size; i++) {
-            EventLoop loop = new EventLoop(options.handleSigint(false));
+            EventLoop loop = new EventLoop(options.withHandleSigint(false));
             loops.add(loop);
             Thread t = Thread.ofPlatform().name("jasyncio-loop-group-" + i).daemon().start(() -> {
                 loop.callSoon(running::countDown);

@@ -5,10 +5,12 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How a new {@link EventLoop} is set up. Immutable; each {@code with}-style method returns a copy.
+ * How a new {@link EventLoop} is set up. Immutable; each {@code withX(...)} method returns a copy
+ * (named apart from the accessors, so {@code options.debug(true);} cannot compile and silently do
+ * nothing).
  *
  * <pre>{@code
- * Asyncio.run(() -> main(), LoopOptions.defaults().debug(true).virtualTime(true));
+ * Asyncio.run(() -> main(), LoopOptions.defaults().withDebug(true).withVirtualTime(true));
  * }</pre>
  *
  * @param debug                debug mode: slow steps logged with the stack where the loop was
@@ -39,27 +41,33 @@ public record LoopOptions(boolean debug, Duration slowCallbackDuration, boolean 
         return new LoopOptions(Config.debugByDefault(), Duration.ofMillis(100), false, false, null, true);
     }
 
-    public LoopOptions debug(boolean on) {
+    /** A copy with {@link #debug()} set. */
+    public LoopOptions withDebug(boolean on) {
         return new LoopOptions(on, slowCallbackDuration, virtualTime, eagerTasks, engine, handleSigint);
     }
 
-    public LoopOptions slowCallbackDuration(Duration d) {
+    /** A copy with {@link #slowCallbackDuration()} set. */
+    public LoopOptions withSlowCallbackDuration(Duration d) {
         return new LoopOptions(debug, d, virtualTime, eagerTasks, engine, handleSigint);
     }
 
-    public LoopOptions virtualTime(boolean on) {
+    /** A copy with {@link #virtualTime()} set. */
+    public LoopOptions withVirtualTime(boolean on) {
         return new LoopOptions(debug, slowCallbackDuration, on, eagerTasks, engine, handleSigint);
     }
 
-    public LoopOptions eagerTasks(boolean on) {
+    /** A copy with {@link #eagerTasks()} set. */
+    public LoopOptions withEagerTasks(boolean on) {
         return new LoopOptions(debug, slowCallbackDuration, virtualTime, on, engine, handleSigint);
     }
 
-    public LoopOptions engine(String name) {
+    /** A copy with {@link #engine()} set. */
+    public LoopOptions withEngine(String name) {
         return new LoopOptions(debug, slowCallbackDuration, virtualTime, eagerTasks, name, handleSigint);
     }
 
-    public LoopOptions handleSigint(boolean on) {
+    /** A copy with {@link #handleSigint()} set. */
+    public LoopOptions withHandleSigint(boolean on) {
         return new LoopOptions(debug, slowCallbackDuration, virtualTime, eagerTasks, engine, on);
     }
 }

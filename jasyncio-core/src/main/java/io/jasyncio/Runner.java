@@ -50,7 +50,7 @@ public final class Runner implements AutoCloseable {
 
     /** A runner that takes over an existing, stopped loop (to finish and close it). */
     static Runner adopt(EventLoop loop) {
-        Runner r = new Runner(LoopOptions.defaults().handleSigint(false));
+        Runner r = new Runner(LoopOptions.defaults().withHandleSigint(false));
         r.loop = loop;
         return r;
     }

@@ -103,7 +103,7 @@ class CrossThreadStressTest {
                 c.join();
             }
             return sum;
-        }, LoopOptions.defaults().handleSigint(false));
+        }, LoopOptions.defaults().withHandleSigint(false));
         assertThat(total).isEqualTo((long) n * (n - 1) / 2);
     }
 }

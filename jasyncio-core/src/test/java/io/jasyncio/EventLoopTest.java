@@ -124,7 +124,7 @@ class EventLoopTest {
 
     @Test
     void threadsafeCallbacksFromManyThreadsAreAllRun() throws Exception {
-        EventLoop loop = new EventLoop(LoopOptions.defaults().handleSigint(false));
+        EventLoop loop = new EventLoop(LoopOptions.defaults().withHandleSigint(false));
         int threads = 4, each = 5_000;
         AtomicInteger ran = new AtomicInteger();
         CountDownLatch go = new CountDownLatch(1);
@@ -160,7 +160,7 @@ class EventLoopTest {
 
     @Test
     void threadsafeCallbackWakesAWaitingLoop() throws Exception {
-        try (EventLoop loop = new EventLoop(LoopOptions.defaults().handleSigint(false))) {
+        try (EventLoop loop = new EventLoop(LoopOptions.defaults().withHandleSigint(false))) {
             CountDownLatch started = new CountDownLatch(1);
             loop.callSoon(started::countDown);
             Thread waker = Thread.ofPlatform().start(() -> {
@@ -311,7 +311,7 @@ class EventLoopTest {
 
     @Test
     void debugModeRefusesCallsFromForeignThreads() throws Exception {
-        try (EventLoop loop = new EventLoop(TestLoop.options().debug(true))) {
+        try (EventLoop loop = new EventLoop(TestLoop.options().withDebug(true))) {
             List<Throwable> refused = new CopyOnWriteArrayList<>();
             loop.runUntilComplete(() -> {
                 Asyncio.toThread(() -> {
@@ -346,8 +346,8 @@ class EventLoopTest {
         };
         jul.addHandler(capture);
         try {
-            LoopOptions opts = LoopOptions.defaults().handleSigint(false).debug(true)
-                    .slowCallbackDuration(Duration.ofMillis(50));
+            LoopOptions opts = LoopOptions.defaults().withHandleSigint(false).withDebug(true)
+                    .withSlowCallbackDuration(Duration.ofMillis(50));
             Asyncio.run(() -> {
                 Asyncio.createTask("blocker", () -> {
                     blockTheLoop();
@@ -438,7 +438,7 @@ class EventLoopTest {
 
     @Test
     void aFloodOfThreadsafeCallbacksDoesNotStarveTimers() throws Exception {
-        try (EventLoop loop = new EventLoop(LoopOptions.defaults().handleSigint(false))) {
+        try (EventLoop loop = new EventLoop(LoopOptions.defaults().withHandleSigint(false))) {
             AtomicInteger ticks = new AtomicInteger();
             java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
             AtomicInteger posted = new AtomicInteger();

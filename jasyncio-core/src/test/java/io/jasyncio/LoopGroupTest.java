@@ -96,7 +96,7 @@ class LoopGroupTest {
             ticker.await();
             assertThat(allInside.isBroken()).isFalse();
             return null;
-        }, LoopOptions.defaults().handleSigint(false));
+        }, LoopOptions.defaults().withHandleSigint(false));
     }
 
     private static long spin(int rounds, long x) {

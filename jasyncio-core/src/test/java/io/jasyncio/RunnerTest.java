@@ -115,7 +115,7 @@ class RunnerTest {
         assumeTrue(!sigintIgnored(), "SIGINT is ignored in this process (background job): nothing to deliver");
         AtomicBoolean finallyRan = new AtomicBoolean();
         long pid = ProcessHandle.current().pid();
-        LoopOptions opts = LoopOptions.defaults().handleSigint(true);
+        LoopOptions opts = LoopOptions.defaults().withHandleSigint(true);
         assertThatThrownBy(() -> Asyncio.run(() -> {
             Asyncio.getRunningLoop().runInExecutor(null, () -> {
                 Thread.sleep(200);
@@ -169,7 +169,7 @@ class RunnerTest {
                     finallies.add("main");
                 }
                 return null;
-            }, LoopOptions.defaults().handleSigint(true))).as(lambdaForm ? "run form" : "try-with-resources form")
+            }, LoopOptions.defaults().withHandleSigint(true))).as(lambdaForm ? "run form" : "try-with-resources form")
                     .isInstanceOf(CancelledError.class).hasMessageContaining("SIGINT");
             assertThat(finallies).containsExactlyInAnyOrder("child 0", "child 1", "child 2", "main");
         }

@@ -4,6 +4,6 @@ package io.jasyncio;
 class TaskGroupEagerTest extends TaskGroupTest {
     @Override
     LoopOptions options() {
-        return super.options().eagerTasks(true);
+        return super.options().withEagerTasks(true);
     }
 }

@@ -285,7 +285,7 @@ class TaskTest {
 
     @Test
     void eagerTaskRunsUntilItsFirstSuspensionInsideCreateTask() {
-        TestLoop.run(TestLoop.options().eagerTasks(true), () -> {
+        TestLoop.run(TestLoop.options().withEagerTasks(true), () -> {
             List<String> log = new ArrayList<>();
             Task<String> finishedAtOnce = createTask(() -> "done");
             assertThat(finishedAtOnce.done()).isTrue();
@@ -459,7 +459,7 @@ class TaskTest {
     @Test
     void yieldInAnEagerTaskGivesItsCreatorTheTurnWithDebugOnOrOff() {
         for (boolean debug : new boolean[] {false, true}) {
-            List<String> order = TestLoop.run(TestLoop.options().eagerTasks(true).debug(debug), () -> {
+            List<String> order = TestLoop.run(TestLoop.options().withEagerTasks(true).withDebug(debug), () -> {
                 List<String> log = new ArrayList<>();
                 Task<?> child = createTask(() -> {
                     log.add("child starts");

@@ -124,7 +124,7 @@ class ThreadInteropTest {
 
     @Test
     void runCoroutineThreadsafeFromAnotherThread() throws Exception {
-        try (EventLoop loop = new EventLoop(LoopOptions.defaults().handleSigint(false))) {
+        try (EventLoop loop = new EventLoop(LoopOptions.defaults().withHandleSigint(false))) {
             CompletableFuture<Object>[] result = new CompletableFuture[2];
             AtomicBoolean cancelledSeen = new AtomicBoolean();
             Thread client = Thread.ofPlatform().start(() -> {
@@ -159,7 +159,7 @@ class ThreadInteropTest {
 
     @Test
     void runCoroutineThreadsafePropagatesFailures() throws Exception {
-        try (EventLoop loop = new EventLoop(LoopOptions.defaults().handleSigint(false))) {
+        try (EventLoop loop = new EventLoop(LoopOptions.defaults().withHandleSigint(false))) {
             CompletableFuture<Object> cf = Asyncio.runCoroutineThreadsafe(() -> {
                 throw new IOException("bad");
             }, loop);

@@ -4,6 +4,6 @@ package io.jasyncio;
 class TimeoutEagerTest extends TimeoutTest {
     @Override
     LoopOptions options() {
-        return super.options().eagerTasks(true);
+        return super.options().withEagerTasks(true);
     }
 }

@@ -138,7 +138,7 @@ public final class PeerWorkloads {
     }
 
     static Figure once(String workload) {
-        LoopOptions opts = LoopOptions.defaults().handleSigint(false).eagerTasks(workload.equals("w3e"));
+        LoopOptions opts = LoopOptions.defaults().withHandleSigint(false).withEagerTasks(workload.equals("w3e"));
         return Asyncio.run(() -> switch (workload) {
             case "w1" -> w1();
             case "w2" -> w2();
@@ -176,7 +176,7 @@ public final class PeerWorkloads {
     }
 
     static String engine() {
-        return Asyncio.run(() -> getRunningLoop().engine(), LoopOptions.defaults().handleSigint(false));
+        return Asyncio.run(() -> getRunningLoop().engine(), LoopOptions.defaults().withHandleSigint(false));
     }
 
     private static void check(boolean ok, String what) {

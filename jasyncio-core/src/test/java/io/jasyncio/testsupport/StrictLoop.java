@@ -23,12 +23,12 @@ public final class StrictLoop {
 
     /** Options with the autojump virtual clock: timing tests run instantly and deterministically. */
     public static LoopOptions virtualTime() {
-        return LoopOptions.defaults().virtualTime(true).handleSigint(false);
+        return LoopOptions.defaults().withVirtualTime(true).withHandleSigint(false);
     }
 
     /** Options in real time, for tests that talk to sockets, processes or other threads. */
     public static LoopOptions realTime() {
-        return LoopOptions.defaults().handleSigint(false);
+        return LoopOptions.defaults().withHandleSigint(false);
     }
 
     /** Runs {@code body}; asserts that nothing was reported to the exception handler. */

@@ -52,7 +52,7 @@ public final class Main implements Runnable {
         public String[] getVersion() {
             String v = Main.class.getPackage().getImplementationVersion();
             String engine = io.jasyncio.Asyncio.run(() -> io.jasyncio.Asyncio.getRunningLoop().engine(),
-                    io.jasyncio.LoopOptions.defaults().handleSigint(false));
+                    io.jasyncio.LoopOptions.defaults().withHandleSigint(false));
             return new String[] {
                 "jasyncio " + (v != null ? v : "0.1.0-SNAPSHOT"),
                 "JVM " + Runtime.version() + " (" + System.getProperty("java.vm.vendor") + ")",

@@ -31,7 +31,7 @@ public final class AsyncioExtension implements InvocationInterceptor {
         boolean strict = settings == null || settings.failOnPendingTasks();
         List<ExceptionContext> reported = new ArrayList<>();
         List<String> pending = new ArrayList<>();
-        LoopOptions options = LoopOptions.defaults().virtualTime(virtualTime).handleSigint(false);
+        LoopOptions options = LoopOptions.defaults().withVirtualTime(virtualTime).withHandleSigint(false);
         try (Runner runner = new Runner(options)) {
             runner.getLoop().setExceptionHandler((loop, ctx) -> reported.add(ctx));
             runner.run(() -> {

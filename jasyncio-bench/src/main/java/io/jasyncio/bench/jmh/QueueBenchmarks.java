@@ -65,6 +65,6 @@ public class QueueBenchmarks {
                 total += v;
             }
             return total;
-        }, LoopOptions.defaults().handleSigint(false).engine(engine));
+        }, LoopOptions.defaults().withHandleSigint(false).withEngine(engine));
     }
 }

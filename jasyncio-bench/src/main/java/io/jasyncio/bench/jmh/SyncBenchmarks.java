@@ -39,13 +39,13 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED", "-Xms1g", "-Xmx1g"})
 public class SyncBenchmarks {
     static final int OPS = 100_000;
-    static final LoopOptions OPTS = LoopOptions.defaults().handleSigint(false);
+    static final LoopOptions OPTS = LoopOptions.defaults().withHandleSigint(false);
 
     @Param({"continuation", "virtual"})
     public String engine;
 
     private LoopOptions opts() {
-        return OPTS.engine(engine);
+        return OPTS.withEngine(engine);
     }
 
     /** acquire + release with nobody else around. */

@@ -93,7 +93,7 @@ final class TheEventLoop implements Chapter {
                     return null;
                 }).await();
                 return null;
-            }, LoopOptions.defaults().debug(true).handleSigint(false).slowCallbackDuration(Duration.ofMillis(100))));
+            }, LoopOptions.defaults().withDebug(true).withHandleSigint(false).withSlowCallbackDuration(Duration.ofMillis(100))));
         } finally {
             jul.removeHandler(capture);
             jul.setUseParentHandlers(parent);

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(60)
 class DemoTest {
-    private static final LoopOptions OPTS = LoopOptions.defaults().handleSigint(false);
+    private static final LoopOptions OPTS = LoopOptions.defaults().withHandleSigint(false);
 
     @Test
     void echoClientAgainstEchoServer() {

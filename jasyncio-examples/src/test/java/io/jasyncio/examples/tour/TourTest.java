@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Timeout;
 class TourTest {
     private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
     private final Out out = new Out(new PrintStream(printed, true, StandardCharsets.UTF_8), false);
-    private final LoopOptions virtual = LoopOptions.defaults().virtualTime(true).handleSigint(false);
+    private final LoopOptions virtual = LoopOptions.defaults().withVirtualTime(true).withHandleSigint(false);
 
     private String text() {
         return printed.toString(StandardCharsets.UTF_8);
@@ -58,7 +58,7 @@ class TourTest {
         assertThat(text()).doesNotContain("\u001b[");
     }
 
-    private final LoopOptions real = LoopOptions.defaults().handleSigint(false);
+    private final LoopOptions real = LoopOptions.defaults().withHandleSigint(false);
 
     @Test
     void theModelChapterShowsATaskWokenByAFuture() {
