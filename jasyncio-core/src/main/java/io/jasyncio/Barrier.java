@@ -2,7 +2,7 @@ package io.jasyncio;
 
 /**
  * Lets a fixed number of tasks wait for each other: asyncio's {@code Barrier}. asyncio's
- * {@code wait()} is {@link #await()} (DESIGN naming rule 10).
+ * {@code wait()} is {@link #await()}: {@code Object.wait()} is final.
  *
  * <h2>States</h2>
  * <pre>

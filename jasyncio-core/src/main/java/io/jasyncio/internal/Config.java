@@ -1,6 +1,6 @@
 package io.jasyncio.internal;
 
-/** Every system property jasyncio reads, declared once (DESIGN naming rule 8). */
+/** Every system property jasyncio reads, declared once, each named {@code jasyncio.<area>.<name>}. */
 public final class Config {
     private Config() {}
 

@@ -1,0 +1,6 @@
+/**
+ * Benchmarks: the peer workloads W1-W5 ({@link io.jasyncio.bench.PeerWorkloads}), the echo servers of
+ * W6 ({@link io.jasyncio.bench.EchoServers}) and JMH microbenchmarks ({@code jmh}). Figures, the machine
+ * and the commands are in {@code docs/benchmarks.md}.
+ */
+package io.jasyncio.bench;
