@@ -3,18 +3,14 @@ package io.jasyncio;
 import io.jasyncio.internal.Engine;
 import io.jasyncio.internal.Engines;
 import io.jasyncio.internal.LoopPost;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.channels.SelectableChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,13 +42,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * rules are the same.
  *
  * <h2>Implementation notes</h2>
- * The ready queue holds {@link Handle}s and {@link Task}s (a task's wake-up needs no allocation).
- * Timers live in a binary heap; cancelled timers stay until they reach the top or until they are
- * more than half of the heap (and over 100), when the heap is rebuilt without them, asyncio's
- * rule, so cancelled timeouts cannot accumulate. The wait is a {@link Selector}, woken by
- * {@code callSoonThreadsafe} only when the loop is actually waiting: the writer publishes its
- * callback and then reads {@code waiting}; the loop sets {@code waiting} and then re-reads the
- * inbox; with both fields volatile one of the two sees the other, so no wake-up is lost.
+ * This class is the turn and the public API; two concerns live in their own classes, as CPython
+ * splits the event loop proper from its selector: {@link TimerQueue} (the timer heap and its
+ * compaction rule) and {@link IoSelector} (watched channels, the wait for I/O or a wake-up, the
+ * engine-specific way of blocking). The ready queue holds {@link Handle}s and {@link Task}s (a
+ * task's wake-up needs no allocation). Other threads post into {@code inbox}; a turn moves only
+ * what was posted before it began (counted in {@code inboxCount}), so they cannot starve it. The
+ * clock is real or, with {@code virtualTime}, advanced by the turn itself: by the time waited, or
+ * by a jump straight to the next timer when nothing else could happen first.
  */
 public final class EventLoop implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.jasyncio");
@@ -60,7 +57,6 @@ public final class EventLoop implements AutoCloseable {
     /** The loop running on this thread (for task threads of the virtual-thread engine too). */
     static final ThreadLocal<EventLoop> RUNNING = new ThreadLocal<>();
 
-    private static final int MIN_TIMERS_TO_COMPACT = 100;
     /** Yields that may skip a loop turn in a row when nothing else can run (see mayYieldWithoutSwitch). */
     private static final int FAST_YIELD_BUDGET = 64;
 
@@ -73,16 +69,13 @@ public final class EventLoop implements AutoCloseable {
     private long virtualNanos;
 
     private final ArrayDeque<Object> ready = new ArrayDeque<>();
-    private final PriorityQueue<TimerHandle> timers = new PriorityQueue<>();
-    private int cancelledTimers;
-    private long timerSequence;
+    private final TimerQueue timers = new TimerQueue();
     private final ConcurrentLinkedQueue<Handle> inbox = new ConcurrentLinkedQueue<>();
     /** Callbacks added to the inbox (counted after adding), not yet moved to the ready queue. */
     private final AtomicInteger inboxCount = new AtomicInteger();
     /** Failures of this loop's futures that nobody has read yet (reported at close at the latest). */
     final Set<UnretrievedFailure> unretrievedFailures = ConcurrentHashMap.newKeySet();
-    private final Selector selector;
-    private volatile boolean waiting;
+    private final IoSelector io;
 
     private volatile Thread thread;
     private volatile boolean running;
@@ -105,7 +98,6 @@ public final class EventLoop implements AutoCloseable {
     private ExceptionHandler exceptionHandler;
     private ExecutorService defaultExecutor;
     private SlowStepWatchdog watchdog;
-    private SelectorPoller poller;
 
     /** A loop with the default options. */
     public EventLoop() {
@@ -120,11 +112,7 @@ public final class EventLoop implements AutoCloseable {
         this.eagerTasks = options.eagerTasks();
         this.debug = options.debug();
         this.slowCallbackNanos = options.slowCallbackDuration().toNanos();
-        try {
-            this.selector = Selector.open();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open a selector for the event loop", e);
-        }
+        this.io = new IoSelector(this);
     }
 
     // ================================================================ running
@@ -252,49 +240,36 @@ public final class EventLoop implements AutoCloseable {
         if (defaultExecutor != null) {
             defaultExecutor.shutdown();
         }
-        if (poller != null) {
-            poller.stop();
-        }
-        try {
-            selector.close();
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "closing the event loop's selector failed", e);
-        }
+        io.close();
     }
 
     // ================================================================ one turn
 
     private void runOnce() {
         drainInbox();
-        dropCancelledTimers();
+        timers.dropCancelled();
         long timeout; // nanoseconds; -1 = no limit
         if (!ready.isEmpty() || stopping) {
             timeout = 0;
         } else if (timers.isEmpty()) {
             timeout = -1;
         } else {
-            timeout = Math.max(0, timers.peek().whenNanos - nowNanos());
+            timeout = Math.max(0, timers.earliestNanos() - nowNanos());
         }
         if (timeout != 0) {
-            if (virtualTime && outsideWork == 0 && timeout > 0 && selector.keys().isEmpty()) {
+            if (virtualTime && outsideWork == 0 && timeout > 0 && !io.hasChannels()) {
                 virtualNanos += timeout; // nothing can happen before the next timer: jump to it
             } else {
-                waitForEvents(timeout);
+                long waited = io.waitForEvents(timeout, ready, () -> !inbox.isEmpty());
+                if (virtualTime) {
+                    virtualNanos += timeout < 0 ? waited : Math.min(waited, timeout);
+                }
             }
             drainInbox();
-        } else if (!selector.keys().isEmpty()) {
-            pollEvents(); // something is ready, but I/O must not starve
+        } else if (io.hasChannels()) {
+            io.poll(ready); // something is ready, but I/O must not starve
         }
-        long end = nowNanos();
-        while (!timers.isEmpty() && timers.peek().whenNanos <= end) {
-            TimerHandle h = timers.poll();
-            h.scheduled = false;
-            if (h.cancelled) {
-                cancelledTimers--;
-            } else {
-                ready.add(h);
-            }
-        }
+        timers.moveDue(nowNanos(), ready);
         fastYields = FAST_YIELD_BUDGET;
         int n = ready.size();
         if (debug) {
@@ -358,95 +333,7 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
-    private void dropCancelledTimers() {
-        if (cancelledTimers > MIN_TIMERS_TO_COMPACT && cancelledTimers * 2 > timers.size()) {
-            List<TimerHandle> live = new ArrayList<>(timers.size() - cancelledTimers);
-            for (TimerHandle h : timers) {
-                if (h.cancelled) {
-                    h.scheduled = false;
-                } else {
-                    live.add(h);
-                }
-            }
-            timers.clear();
-            timers.addAll(live);
-            cancelledTimers = 0;
-        }
-        while (!timers.isEmpty() && timers.peek().cancelled) {
-            timers.poll().scheduled = false;
-            cancelledTimers--;
-        }
-    }
-
-    private void waitForEvents(long timeoutNanos) {
-        long before = virtualTime ? System.nanoTime() : 0;
-        waiting = true;
-        try {
-            long ms = timeoutNanos < 0 ? -1 : Math.max(1, (timeoutNanos + 999_999) / 1_000_000); // round up, as asyncio
-            if (!inbox.isEmpty()) {
-                selector.selectNow();
-            } else if (Thread.currentThread().isVirtual()) {
-                if (poller == null) {
-                    poller = new SelectorPoller(selector);
-                }
-                poller.select(ms); // never block a carrier in select (see SelectorPoller)
-            } else if (ms < 0) {
-                selector.select();
-            } else {
-                selector.select(ms);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("the event loop's selector failed", e);
-        } finally {
-            waiting = false;
-        }
-        processSelectedKeys();
-        if (virtualTime) {
-            long elapsed = System.nanoTime() - before;
-            virtualNanos += timeoutNanos < 0 ? elapsed : Math.min(elapsed, timeoutNanos);
-        }
-    }
-
-    private void pollEvents() {
-        try {
-            selector.selectNow();
-        } catch (IOException e) {
-            throw new UncheckedIOException("the event loop's selector failed", e);
-        }
-        processSelectedKeys();
-    }
-
-    /** Queues the reader/writer callbacks of every channel the selector found ready (asyncio's _process_events). */
-    private void processSelectedKeys() {
-        java.util.Set<SelectionKey> selected = selector.selectedKeys();
-        if (selected.isEmpty()) {
-            return;
-        }
-        for (SelectionKey key : selected) {
-            IoCallbacks io = (IoCallbacks) key.attachment();
-            int ops;
-            try {
-                ops = key.readyOps();
-            } catch (java.nio.channels.CancelledKeyException gone) {
-                continue;
-            }
-            if ((ops & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0 && io.reader != null) {
-                ready.add(io.reader);
-            }
-            if ((ops & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0 && io.writer != null) {
-                ready.add(io.writer);
-            }
-        }
-        selected.clear();
-    }
-
     // ================================================================ I/O readiness (asyncio's add_reader & co)
-
-    /** The callbacks registered for one channel; the attachment of its selection key. */
-    private static final class IoCallbacks {
-        Handle reader;
-        Handle writer;
-    }
 
     /**
      * Calls {@code callback} on the loop whenever {@code channel} is readable (or, for a server
@@ -454,15 +341,15 @@ public final class EventLoop implements AutoCloseable {
      * @throws IllegalArgumentException if the channel is in blocking mode
      */
     public Handle addReader(SelectableChannel channel, Runnable callback) {
-        Handle h = new Handle(this, Objects.requireNonNull(callback, "callback"));
-        io(channel, channel instanceof java.nio.channels.ServerSocketChannel ? SelectionKey.OP_ACCEPT : SelectionKey.OP_READ)
-                .reader = h;
-        return h;
+        checkThread();
+        checkClosed();
+        return io.addReader(channel, callback);
     }
 
     /** Stops watching {@code channel} for reading; returns whether a reader was registered. */
     public boolean removeReader(SelectableChannel channel) {
-        return removeIo(channel, SelectionKey.OP_READ | SelectionKey.OP_ACCEPT, true);
+        checkThread();
+        return !closed && io.removeReader(channel);
     }
 
     /**
@@ -470,69 +357,15 @@ public final class EventLoop implements AutoCloseable {
      * connection attempt finished), until {@link #removeWriter}. Replaces an earlier writer.
      */
     public Handle addWriter(SelectableChannel channel, Runnable callback) {
-        Handle h = new Handle(this, Objects.requireNonNull(callback, "callback"));
-        int op = channel instanceof java.nio.channels.SocketChannel sc && sc.isConnectionPending()
-                ? SelectionKey.OP_CONNECT : SelectionKey.OP_WRITE;
-        io(channel, op).writer = h;
-        return h;
+        checkThread();
+        checkClosed();
+        return io.addWriter(channel, callback);
     }
 
     /** Stops watching {@code channel} for writing; returns whether a writer was registered. */
     public boolean removeWriter(SelectableChannel channel) {
-        return removeIo(channel, SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT, false);
-    }
-
-    private IoCallbacks io(SelectableChannel channel, int op) {
-        Objects.requireNonNull(channel, "channel");
         checkThread();
-        checkClosed();
-        if (channel.isBlocking()) {
-            throw new IllegalArgumentException("the channel must be in non-blocking mode: call configureBlocking(false) first");
-        }
-        SelectionKey key = channel.keyFor(selector);
-        try {
-            if (key == null || !key.isValid()) {
-                if (key != null) {
-                    selector.selectNow(); // flush the cancelled key before registering again
-                }
-                IoCallbacks io = new IoCallbacks();
-                channel.register(selector, op, io);
-                return io;
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot watch " + channel, e);
-        }
-        key.interestOps(key.interestOps() | op);
-        return (IoCallbacks) key.attachment();
-    }
-
-    private boolean removeIo(SelectableChannel channel, int ops, boolean reader) {
-        Objects.requireNonNull(channel, "channel");
-        checkThread();
-        if (closed) {
-            return false;
-        }
-        SelectionKey key = channel.keyFor(selector);
-        if (key == null || !key.isValid()) {
-            return false;
-        }
-        IoCallbacks io = (IoCallbacks) key.attachment();
-        Handle h = reader ? io.reader : io.writer;
-        if (reader) {
-            io.reader = null;
-        } else {
-            io.writer = null;
-        }
-        int remaining = key.interestOps() & ~ops;
-        if (remaining == 0) {
-            key.cancel();
-        } else {
-            key.interestOps(remaining);
-        }
-        if (h != null) {
-            h.cancel();
-        }
-        return h != null;
+        return !closed && io.removeWriter(channel);
     }
 
     /**
@@ -545,7 +378,7 @@ public final class EventLoop implements AutoCloseable {
         if (debug || fastYields <= 0 || eagerDepth > 0 || !ready.isEmpty() || !inbox.isEmpty()) {
             return false;
         }
-        if (!timers.isEmpty() && timers.peek().whenNanos <= nowNanos()) {
+        if (timers.earliestNanos() <= nowNanos()) {
             return false;
         }
         fastYields--;
@@ -586,9 +419,7 @@ public final class EventLoop implements AutoCloseable {
         }
         inbox.add(h);
         inboxCount.incrementAndGet();
-        if (waiting) {
-            selector.wakeup();
-        }
+        io.wakeup();
         return h;
     }
 
@@ -612,7 +443,7 @@ public final class EventLoop implements AutoCloseable {
         Objects.requireNonNull(callback, "callback");
         checkThread();
         checkClosed();
-        TimerHandle h = new TimerHandle(this, callback, whenNanos, timerSequence++, null);
+        TimerHandle h = new TimerHandle(this, callback, whenNanos, timers.nextSequence(), null);
         h.context = Context.captureForChild();
         timers.add(h);
         return h;
@@ -620,18 +451,18 @@ public final class EventLoop implements AutoCloseable {
 
     /** A timer that wakes {@code sleeper} (see {@link Task#sleepFor}). */
     TimerHandle wakeAtNanos(long whenNanos, Task<?> sleeper) {
-        TimerHandle h = new TimerHandle(this, null, whenNanos, timerSequence++, sleeper);
+        TimerHandle h = new TimerHandle(this, null, whenNanos, timers.nextSequence(), sleeper);
         timers.add(h);
         return h;
     }
 
     /** Entries in the timer heap, cancelled ones included (for tests of the compaction rule). */
     int pendingTimerEntries() {
-        return timers.size();
+        return timers.entries();
     }
 
     void timerCancelled() {
-        cancelledTimers++;
+        timers.cancelledOne();
     }
 
     /** Queues a task's wake-up (no Handle needed: the task ignores stale wake-ups). */
@@ -963,7 +794,7 @@ public final class EventLoop implements AutoCloseable {
     @Override
     public String toString() {
         return "EventLoop[" + (closed ? "closed" : running ? "running" : "idle") + ", engine=" + engine.name()
-                + ", debug=" + debug + ", ready=" + ready.size() + ", timers=" + (timers.size() - cancelledTimers)
+                + ", debug=" + debug + ", ready=" + ready.size() + ", timers=" + timers.live()
                 + ", tasks=" + liveCount + "]";
     }
 }
