@@ -1,23 +1,16 @@
 package io.jasyncio;
 
-import io.jasyncio.internal.LoopPost;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Consumer;
 
 /**
  * The names asyncio users import: {@code import static io.jasyncio.Asyncio.*;}
@@ -122,36 +115,7 @@ public final class Asyncio {
      * (with interruption); the task gets the {@link CancelledError}.
      */
     public static <T> T await(CompletionStage<T> stage) {
-        Objects.requireNonNull(stage, "stage");
-        Task<?> task = Task.currentOrThrow("Asyncio.await(CompletionStage)");
-        EventLoop loop = task.loop;
-        CompletableFuture<T> cf = stage.toCompletableFuture();
-        if (cf.isDone() && !cf.isCompletedExceptionally()) {
-            return cf.join();
-        }
-        Future<T> f = loop.createFuture();
-        loop.outsideWorkStarted();
-        cf.whenComplete((value, error) -> LoopPost.postIfOpen(loop, () -> { // closed: nobody awaits any more
-            loop.outsideWorkDone();
-            if (f.done()) {
-                return;
-            }
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            if (cause instanceof CancellationException) {
-                f.cancel();
-            } else if (cause != null) {
-                f.setException(cause);
-            } else {
-                f.setResult(value);
-            }
-        }));
-        try {
-            return f.await();
-        } finally {
-            if (f.cancelled()) {
-                cf.cancel(true);
-            }
-        }
+        return CrossThreadFuture.awaitStage(stage);
     }
 
     // ================================================================ sleeping
@@ -162,12 +126,12 @@ public final class Asyncio {
      */
     public static void sleep(Duration delay) {
         Objects.requireNonNull(delay, "delay");
-        sleepNanos(EventLoop.saturatedNanos(delay));
+        Task.sleepCurrent(EventLoop.saturatedNanos(delay));
     }
 
     /** {@link #sleep(Duration)} in seconds, as Python writes it. */
     public static void sleep(double seconds) {
-        sleepNanos(EventLoop.secondsToNanos(seconds));
+        Task.sleepCurrent(EventLoop.secondsToNanos(seconds));
     }
 
     /** {@link #sleep(Duration)}, then returns {@code result}: asyncio's {@code sleep(delay, result)}. */
@@ -180,15 +144,6 @@ public final class Asyncio {
     public static <T> T sleep(double seconds, T result) {
         sleep(seconds);
         return result;
-    }
-
-    private static void sleepNanos(long nanos) {
-        Task<?> task = Task.currentOrThrow("sleep()");
-        if (nanos <= 0) {
-            task.yieldToLoop();
-        } else {
-            task.sleepFor(nanos);
-        }
     }
 
     /**
@@ -211,7 +166,7 @@ public final class Asyncio {
     @SafeVarargs
     @SuppressWarnings("varargs") // the array is only read, never stored or exposed
     public static <T> List<T> gather(Coroutine<? extends T>... coroutines) {
-        return gather(Asyncio.<T>tasksOf(coroutines));
+        return Combinators.gather(Combinators.<T>tasksOf(coroutines));
     }
 
     /** {@link #gather(Coroutine...)} over futures or tasks that already exist: {@code gather(task1, task2)}. */
@@ -223,12 +178,7 @@ public final class Asyncio {
 
     /** {@link #gather(Coroutine...)} over futures or tasks that already exist. */
     public static <T> List<T> gather(Collection<? extends Future<? extends T>> futures) {
-        List<Outcome<T>> outcomes = gathering(futures, false).await();
-        List<T> values = new ArrayList<>(outcomes.size());
-        for (Outcome<T> o : outcomes) {
-            values.add(o.getOrThrow());
-        }
-        return values;
+        return Combinators.gather(futures);
     }
 
     /**
@@ -238,7 +188,7 @@ public final class Asyncio {
     @SafeVarargs
     @SuppressWarnings("varargs") // the array is only read, never stored or exposed
     public static <T> List<Outcome<T>> gatherSettled(Coroutine<? extends T>... coroutines) {
-        return gatherSettled(Asyncio.<T>tasksOf(coroutines));
+        return Combinators.gatherSettled(Combinators.<T>tasksOf(coroutines));
     }
 
     /** {@link #gatherSettled(Coroutine...)} over existing futures or tasks. */
@@ -250,31 +200,7 @@ public final class Asyncio {
 
     /** {@link #gatherSettled(Coroutine...)} over existing futures or tasks. */
     public static <T> List<Outcome<T>> gatherSettled(Collection<? extends Future<? extends T>> futures) {
-        return gathering(futures, true).await();
-    }
-
-    private static <T> GatheringFuture<T> gathering(Collection<? extends Future<? extends T>> futures, boolean settled) {
-        Objects.requireNonNull(futures, "futures");
-        EventLoop loop = getRunningLoop();
-        List<Future<? extends T>> children = new ArrayList<>(futures.size());
-        for (Future<? extends T> f : futures) {
-            Objects.requireNonNull(f, "futures contains null");
-            if (f.loop != loop) {
-                throw new IllegalArgumentException("cannot gather " + f + ": it belongs to another event loop");
-            }
-            children.add(f);
-        }
-        return new GatheringFuture<>(loop, children, settled);
-    }
-
-    private static <T> List<Future<? extends T>> tasksOf(Coroutine<? extends T>[] coroutines) {
-        EventLoop loop = getRunningLoop();
-        List<Future<? extends T>> tasks = new ArrayList<>(coroutines.length);
-        for (Coroutine<? extends T> c : coroutines) {
-            Objects.requireNonNull(c, "coroutines contains null");
-            tasks.add(loop.createTask(c));
-        }
-        return tasks;
+        return Combinators.gatherSettled(futures);
     }
 
     // ================================================================ deadlines
@@ -330,11 +256,7 @@ public final class Asyncio {
      * @throws TimeoutException when the deadline passed
      */
     public static <T> T waitFor(Coroutine<T> coroutine, Duration timeout) {
-        Objects.requireNonNull(coroutine, "coroutine");
-        if (timeout != null && !timeout.isPositive()) {
-            return waitFor(getRunningLoop().createTask(coroutine), timeout);
-        }
-        return timeout(timeout, coroutine);
+        return Combinators.waitFor(coroutine, timeout);
     }
 
     /**
@@ -345,41 +267,7 @@ public final class Asyncio {
      * Cancellation: cancelling the caller cancels the future.
      */
     public static <T> T waitFor(Future<T> future, Duration timeout) {
-        Objects.requireNonNull(future, "future");
-        Task.currentOrThrow("waitFor()");
-        if (timeout != null && !timeout.isPositive()) {
-            if (future.done()) {
-                return future.result();
-            }
-            future.cancel();
-            while (!future.done()) {
-                waitOnce(future);
-            }
-            if (future.cancelled()) {
-                throw new TimeoutException("waitFor(): the timeout (" + timeout + ") had passed; the future was cancelled",
-                        null, future.cancelledError());
-            }
-            return future.result();
-        }
-        try {
-            return timeout(timeout, future::await);
-        } catch (TimeoutException e) {
-            if (future.done() && !future.cancelled()) {
-                return future.result(); // it finished as the deadline passed: keep its outcome
-            }
-            throw e;
-        }
-    }
-
-    private static void waitOnce(Future<?> f) {
-        Future<Void> settled = f.loop.createFuture();
-        Consumer<Future<?>> cb = x -> settled.trySetResult(null);
-        f.addWaiter(cb);
-        try {
-            settled.await();
-        } finally {
-            f.removeWaiter(cb);
-        }
+        return Combinators.waitFor(future, timeout);
     }
 
     // ================================================================ wait, asCompleted, shield
@@ -390,67 +278,7 @@ public final class Asyncio {
      * Cancellation: cancelling the caller leaves the futures running.
      */
     public static <T> DoneAndPending<T> wait(Collection<? extends Future<T>> futures, ReturnWhen returnWhen, Duration timeout) {
-        Objects.requireNonNull(futures, "futures");
-        Objects.requireNonNull(returnWhen, "returnWhen");
-        if (futures.isEmpty()) {
-            throw new IllegalArgumentException("wait() needs at least one future");
-        }
-        Task<?> task = Task.currentOrThrow("wait()");
-        EventLoop loop = task.loop;
-        Set<Future<T>> all = new LinkedHashSet<>(futures);
-        Future<Void> waiter = loop.createFuture();
-        int[] remaining = {all.size()};
-        Consumer<Future<T>> onDone = f -> {
-            remaining[0]--;
-            boolean failed = !f.cancelled() && f.exception() != null;
-            if (remaining[0] <= 0 || returnWhen == ReturnWhen.FIRST_COMPLETED
-                    || (returnWhen == ReturnWhen.FIRST_EXCEPTION && failed)) {
-                waiter.trySetResult(null);
-            }
-        };
-        boolean satisfied = satisfied(all, returnWhen);
-        TimerHandle timer = null;
-        if (!satisfied) {
-            for (Future<T> f : all) {
-                if (f.done()) {
-                    remaining[0]--;
-                } else {
-                    f.addWaiter(onDone);
-                }
-            }
-            if (timeout != null) {
-                timer = loop.callLater(timeout, () -> waiter.trySetResult(null));
-            }
-            try {
-                waiter.await();
-            } finally {
-                if (timer != null) {
-                    timer.cancel();
-                }
-                for (Future<T> f : all) {
-                    f.removeWaiter(onDone);
-                }
-            }
-        }
-        Set<Future<T>> done = new LinkedHashSet<>(), pending = new LinkedHashSet<>();
-        for (Future<T> f : all) {
-            (f.done() ? done : pending).add(f);
-        }
-        return new DoneAndPending<>(done, pending);
-    }
-
-    private static <T> boolean satisfied(Set<Future<T>> all, ReturnWhen when) {
-        int done = 0;
-        for (Future<T> f : all) {
-            if (f.done()) {
-                done++;
-                if (when == ReturnWhen.FIRST_COMPLETED
-                        || (when == ReturnWhen.FIRST_EXCEPTION && !f.cancelled() && f.exception() != null)) {
-                    return true;
-                }
-            }
-        }
-        return done == all.size();
+        return Combinators.wait(futures, returnWhen, timeout);
     }
 
     /**
@@ -460,71 +288,7 @@ public final class Asyncio {
      * Cancellation: cancelling the iterating task leaves the futures running.
      */
     public static <T> Iterable<Future<T>> asCompleted(Collection<? extends Future<T>> futures, Duration timeout) {
-        Objects.requireNonNull(futures, "futures");
-        EventLoop loop = getRunningLoop();
-        Set<Future<T>> all = new LinkedHashSet<>(futures);
-        double deadline = timeout == null ? Double.POSITIVE_INFINITY
-                : loop.nanosAfter(timeout) / 1e9;
-        boolean[] iterated = {false};
-        return () -> {
-            if (iterated[0]) {
-                throw new IllegalStateException("the result of asCompleted() can be iterated once, as asyncio's iterator;"
-                        + " call asCompleted() again for another pass");
-            }
-            iterated[0] = true;
-            return new CompletionIterator<>(loop, all, deadline);
-        };
-    }
-
-    private static final class CompletionIterator<T> implements Iterator<Future<T>> {
-        private final ArrayDeque<Future<T>> completed = new ArrayDeque<>();
-        private final double deadline;
-        private final EventLoop loop;
-        private int remaining;
-        private Future<Void> signal;
-        private final Consumer<Future<T>> onDone;
-
-        CompletionIterator(EventLoop loop, Set<Future<T>> all, double deadline) {
-            this.loop = loop;
-            this.deadline = deadline;
-            this.remaining = all.size();
-            this.onDone = f -> {
-                completed.add(f);
-                if (signal != null) {
-                    signal.trySetResult(null);
-                }
-            };
-            for (Future<T> f : all) {
-                if (f.done()) {
-                    completed.add(f);
-                } else {
-                    f.addWaiter(onDone);
-                }
-            }
-        }
-
-        @Override
-        public boolean hasNext() {
-            return remaining > 0;
-        }
-
-        @Override
-        public Future<T> next() {
-            if (remaining == 0) {
-                throw new NoSuchElementException("every future has been returned");
-            }
-            if (completed.isEmpty()) {
-                Future<Void> s = loop.createFuture();
-                signal = s;
-                try {
-                    timeoutAt(deadline, s::await);
-                } finally {
-                    signal = null;
-                }
-            }
-            remaining--;
-            return completed.poll();
-        }
+        return Combinators.asCompleted(futures, timeout);
     }
 
     /**
@@ -535,20 +299,7 @@ public final class Asyncio {
      * handler ("exception in shielded future").
      */
     public static <T> Future<T> shield(Future<T> inner) {
-        Objects.requireNonNull(inner, "inner");
-        if (inner.done()) {
-            return inner;
-        }
-        Future<T> outer = inner.loop.createFuture();
-        inner.addDoneCallback(f -> {
-            if (!outer.cancelled()) {
-                f.copyOutcomeTo(outer);
-            } else if (!f.cancelled() && f.exception() != null) {
-                // Nobody awaits the inner any more: report its failure once (exception() marked it retrieved).
-                f.loop.callExceptionHandler(new ExceptionContext("exception in shielded future", f.exception(), f, null));
-            }
-        });
-        return outer;
+        return Combinators.shield(inner);
     }
 
     /** Runs {@code coroutine} as a task and shields it: see {@link #shield(Future)}. */
@@ -565,10 +316,7 @@ public final class Asyncio {
      * task gets {@link CancelledError} at once.
      */
     public static <T> T toThread(Callable<T> work) {
-        Objects.requireNonNull(work, "work");
-        Task.currentOrThrow("toThread()");
-        Context context = Context.copyContext(); // the worker sees the caller's context variables
-        return getRunningLoop().runInExecutor(null, () -> context.run(work)).await();
+        return ExecutorJob.toThread(work);
     }
 
     /**
@@ -577,22 +325,6 @@ public final class Asyncio {
      * that nobody reads from the returned future is reported when it is garbage-collected.
      */
     public static <T> CompletableFuture<T> runCoroutineThreadsafe(Coroutine<T> coroutine, EventLoop loop) {
-        Objects.requireNonNull(coroutine, "coroutine");
-        Objects.requireNonNull(loop, "loop");
-        Task<?>[] started = new Task<?>[1];
-        CrossThreadFuture<T> cf = new CrossThreadFuture<>(loop, () -> {
-            if (started[0] != null) {
-                started[0].cancel();
-            }
-        });
-        loop.callSoonThreadsafe(() -> {
-            if (cf.isDone()) {
-                return; // cancelled before it started
-            }
-            Task<T> task = loop.createTask(coroutine);
-            started[0] = task;
-            task.addDoneCallback(cf::completeFrom);
-        });
-        return cf;
+        return CrossThreadFuture.runCoroutine(coroutine, loop);
     }
 }

@@ -1,14 +1,19 @@
 package io.jasyncio;
 
 import io.jasyncio.internal.LoopPost;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The one bridge from a loop to other threads: the {@link CompletableFuture} behind
- * {@link Future#toCompletableFuture()} and {@link Asyncio#runCoroutineThreadsafe}. (The other
- * direction, a {@code CompletionStage} awaited by a task, is {@link Asyncio#await(java.util.concurrent.CompletionStage)}.)
+ * The one bridge between a loop and other threads' {@code CompletableFuture}s. Out of the loop: the
+ * {@link CompletableFuture} behind {@link Future#toCompletableFuture()} and
+ * {@link Asyncio#runCoroutineThreadsafe} ({@link #runCoroutine}); into the loop: a task awaiting a
+ * {@code CompletionStage} completed anywhere ({@link #awaitStage}).
  *
  * <p>Two rules on top of {@code CompletableFuture}: cancelling it from any thread cancels the loop
  * side ({@code onCancel}, posted to the loop unless it has closed); and a failure that nobody reads
@@ -110,5 +115,62 @@ final class CrossThreadFuture<T> extends CompletableFuture<T> {
     public <U> CompletableFuture<U> newIncompleteFuture() {
         markRead(); // every dependent stage (whenComplete, thenApply, handle, exceptionally...) reads the outcome
         return new CompletableFuture<>();
+    }
+
+    // ---------------------------------------------------------------- the two directions
+
+    /** A task awaits {@code stage}, completed on any thread: asyncio's {@code wrap_future}, see {@link Asyncio#await(CompletionStage)}. */
+    static <T> T awaitStage(CompletionStage<T> stage) {
+        Objects.requireNonNull(stage, "stage");
+        Task<?> task = Task.currentOrThrow("Asyncio.await(CompletionStage)");
+        EventLoop loop = task.loop;
+        CompletableFuture<T> cf = stage.toCompletableFuture();
+        if (cf.isDone() && !cf.isCompletedExceptionally()) {
+            return cf.join();
+        }
+        Future<T> f = loop.createFuture();
+        loop.outsideWorkStarted();
+        cf.whenComplete((value, error) -> LoopPost.postIfOpen(loop, () -> { // closed: nobody awaits any more
+            loop.outsideWorkDone();
+            if (f.done()) {
+                return;
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof CancellationException) {
+                f.cancel();
+            } else if (cause != null) {
+                f.setException(cause);
+            } else {
+                f.setResult(value);
+            }
+        }));
+        try {
+            return f.await();
+        } finally {
+            if (f.cancelled()) {
+                cf.cancel(true);
+            }
+        }
+    }
+
+    /** Another thread runs {@code coroutine} on {@code loop}: see {@link Asyncio#runCoroutineThreadsafe}. */
+    static <T> CompletableFuture<T> runCoroutine(Coroutine<T> coroutine, EventLoop loop) {
+        Objects.requireNonNull(coroutine, "coroutine");
+        Objects.requireNonNull(loop, "loop");
+        Task<?>[] started = new Task<?>[1];
+        CrossThreadFuture<T> cf = new CrossThreadFuture<>(loop, () -> {
+            if (started[0] != null) {
+                started[0].cancel();
+            }
+        });
+        loop.callSoonThreadsafe(() -> {
+            if (cf.isDone()) {
+                return; // cancelled before it started
+            }
+            Task<T> task = loop.createTask(coroutine);
+            started[0] = task;
+            task.addDoneCallback(cf::completeFrom);
+        });
+        return cf;
     }
 }

@@ -1,6 +1,7 @@
 package io.jasyncio;
 
 import io.jasyncio.internal.LoopPost;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 
 /**
@@ -86,5 +87,13 @@ final class ExecutorJob<T> implements Runnable {
             accounted = true;
             loop.outsideWorkDone();
         }
+    }
+
+    /** {@link Asyncio#toThread}: runs {@code work} on the default executor in a copy of the caller's context. */
+    static <T> T toThread(Callable<T> work) {
+        Objects.requireNonNull(work, "work");
+        Task<?> task = Task.currentOrThrow("toThread()");
+        Context context = Context.copyContext(); // the worker sees the caller's context variables
+        return task.loop.runInExecutor(null, () -> context.run(work)).await();
     }
 }

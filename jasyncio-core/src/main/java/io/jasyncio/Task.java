@@ -225,6 +225,16 @@ public final class Task<T> extends Future<T> {
         throwPendingCancellation();
     }
 
+    /** sleep() of the current task: a non-positive delay is a yield. */
+    static void sleepCurrent(long nanos) {
+        Task<?> task = Task.currentOrThrow("sleep()");
+        if (nanos <= 0) {
+            task.yieldToLoop();
+        } else {
+            task.sleepFor(nanos);
+        }
+    }
+
     /** The sleep's timer fired. */
     void sleepOver(TimerHandle timer) {
         if (sleepTimer == timer) {
