@@ -15,6 +15,11 @@ public final class PriorityQueue<T> extends Queue<T> {
         this(0, null);
     }
 
+    /** Bounded by {@code maxsize} (0: unbounded), natural order: asyncio's {@code PriorityQueue(maxsize)}. */
+    public PriorityQueue(int maxsize) {
+        this(maxsize, null);
+    }
+
     /** Bounded by {@code maxsize} (0: unbounded), ordered by {@code comparator} (null: natural order). */
     public PriorityQueue(int maxsize, Comparator<? super T> comparator) {
         super(maxsize);

@@ -106,4 +106,57 @@ class CrossThreadStressTest {
         }, LoopOptions.defaults().withHandleSigint(false));
         assertThat(total).isEqualTo((long) n * (n - 1) / 2);
     }
+
+    /**
+     * A storm of threads against one loop's threadsafe inbox while the loop keeps ticking: every
+     * callback runs exactly once, each thread's callbacks in the order it posted them, and the loop's
+     * own timer keeps running during the storm.
+     */
+    @Test
+    void threadStormAgainstOneLoopRunsEveryCallbackOnceInOrder() throws Exception {
+        int threads = 64, each = 2_000 * SCALE;
+        try (LoopGroup group = new LoopGroup(1)) {
+            EventLoop loop = group.loops().get(0);
+            int[] lastSeen = new int[threads]; // touched only on the loop thread
+            java.util.Arrays.fill(lastSeen, -1);
+            AtomicInteger outOfOrder = new AtomicInteger(), ran = new AtomicInteger(), ticks = new AtomicInteger();
+            CompletableFuture<Object> ticker = Asyncio.runCoroutineThreadsafe(() -> {
+                while (ran.get() < threads * each) {
+                    Asyncio.sleep(0.001);
+                    ticks.incrementAndGet();
+                }
+                return null;
+            }, loop);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Thread> storm = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                storm.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    for (int k = 0; k < each; k++) {
+                        int seq = k;
+                        loop.callSoonThreadsafe(() -> {
+                            if (lastSeen[id] != seq - 1) {
+                                outOfOrder.incrementAndGet();
+                            }
+                            lastSeen[id] = seq;
+                            ran.incrementAndGet();
+                        });
+                    }
+                }));
+            }
+            go.countDown();
+            for (Thread t : storm) {
+                t.join();
+            }
+            ticker.get(60, TimeUnit.SECONDS);
+            assertThat(ran.get()).isEqualTo(threads * each);
+            assertThat(outOfOrder.get()).isZero();
+            assertThat(ticks.get()).as("the loop's timer ran during the storm").isPositive();
+        }
+    }
 }
