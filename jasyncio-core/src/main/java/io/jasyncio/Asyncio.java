@@ -118,6 +118,16 @@ public final class Asyncio {
         return CrossThreadFuture.awaitStage(stage);
     }
 
+    /**
+     * {@link #await(CompletionStage)}, declaring the checked exception the caller expects so that it
+     * can be caught by type: {@code catch (IOException e)} around
+     * {@code awaitChecked(client.sendAsync(...), IOException.class)} compiles.
+     */
+    public static <T, X extends Exception> T awaitChecked(CompletionStage<T> stage, Class<X> expected) throws X {
+        Objects.requireNonNull(expected, "expected");
+        return await(stage);
+    }
+
     // ================================================================ sleeping
 
     /**
@@ -317,6 +327,15 @@ public final class Asyncio {
      */
     public static <T> T toThread(Callable<T> work) {
         return ExecutorJob.toThread(work);
+    }
+
+    /**
+     * {@link #toThread(Callable)}, declaring the checked exception the caller expects, so that
+     * {@code catch (SQLException e)} around {@code toThreadChecked(() -> query(), SQLException.class)} compiles.
+     */
+    public static <T, X extends Exception> T toThreadChecked(Callable<T> work, Class<X> expected) throws X {
+        Objects.requireNonNull(expected, "expected");
+        return toThread(work);
     }
 
     /**

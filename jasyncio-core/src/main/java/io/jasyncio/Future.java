@@ -323,6 +323,18 @@ public class Future<T> {
         return result();
     }
 
+    /**
+     * {@link #await()}, declaring the checked exception the caller expects, so that it can be caught
+     * by type: {@code try { body = fetch.awaitChecked(IOException.class); } catch (IOException e) { ... }}. (A
+     * separate name rather than an overload of {@code await}, so {@code fut::await} stays unambiguous.)
+     * The exception is still the very object the coroutine threw; any other exception propagates
+     * unchanged too, as with {@code await()}.
+     */
+    public final <X extends Exception> T awaitChecked(Class<X> expected) throws X {
+        Objects.requireNonNull(expected, "expected");
+        return await();
+    }
+
     // ---------------------------------------------------------------- interop
 
     /**

@@ -515,4 +515,34 @@ class TaskTest {
             assertThat(ctx.exception()).hasMessage("nobody reads me");
         });
     }
+
+    @Test
+    void checkedExceptionsCanBeCaughtByTypeWhenTheCallerDeclaresThem() {
+        TestLoop.run(() -> {
+            IOException failure = new IOException("disk full");
+            Task<String> t = createTask(() -> {
+                throw failure;
+            });
+            try {
+                t.awaitChecked(IOException.class);
+                throw new AssertionError("not reached");
+            } catch (IOException e) {
+                assertThat(e).isSameAs(failure);
+            }
+            try {
+                Asyncio.toThreadChecked(() -> {
+                    throw new java.net.ConnectException("refused");
+                }, java.net.ConnectException.class);
+            } catch (java.net.ConnectException e) {
+                assertThat(e).hasMessage("refused");
+            }
+            java.util.concurrent.CompletableFuture<String> cf = java.util.concurrent.CompletableFuture.failedFuture(failure);
+            try {
+                Asyncio.awaitChecked(cf, IOException.class);
+            } catch (IOException e) {
+                assertThat(e).isSameAs(failure);
+            }
+            return null;
+        });
+    }
 }
