@@ -182,6 +182,7 @@ class CombinatorsTest {
             assertThat(r.done()).containsExactly(a);
             assertThat(r.pending()).containsExactly(b);
             b.cancel();
+            assertThatThrownBy(b::await).isInstanceOf(CancelledError.class);
             return null;
         });
     }
@@ -247,6 +248,7 @@ class CombinatorsTest {
             assertThat(got).containsExactly(0);
             assertThat(slow.cancelled()).isFalse();
             slow.cancel();
+            assertThatThrownBy(slow::await).isInstanceOf(CancelledError.class);
             return null;
         });
     }

@@ -119,7 +119,7 @@ class QueueTest {
             for (int i = 0; i < 5; i++) {
                 q.put(i);
             }
-            createTask(() -> {
+            Task<Object> worker = createTask(() -> {
                 while (true) {
                     int item = q.get();
                     sleep(1);
@@ -128,8 +128,10 @@ class QueueTest {
                 }
             });
             q.join();
+            worker.cancel();
             assertThat(done).containsExactly(0, 1, 2, 3, 4);
             assertThatThrownBy(q::taskDone).isInstanceOf(IllegalStateException.class).hasMessageContaining("more often than items were put");
+            assertThatThrownBy(worker::await).isInstanceOf(CancelledError.class);
             return null;
         });
     }

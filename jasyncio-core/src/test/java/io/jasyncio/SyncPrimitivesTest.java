@@ -36,6 +36,7 @@ class SyncPrimitivesTest {
             sleep(1);
             assertThat(again.done()).isFalse();
             again.cancel();
+            assertThatThrownBy(again::await).isInstanceOf(CancelledError.class);
             return null;
         });
     }

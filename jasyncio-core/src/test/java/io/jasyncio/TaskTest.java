@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jasyncio.test.Expect;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.ByteArrayOutputStream;
@@ -240,7 +241,9 @@ class TaskTest {
             assertThat(t.getName()).matches("Task-\\d+");
             t.setName("renamed");
             assertThat(t.getName()).isEqualTo("renamed");
-            assertThat(createTask("fetch-3", () -> 1).getName()).isEqualTo("fetch-3");
+            Task<Integer> named = createTask("fetch-3", () -> 1);
+            assertThat(named.getName()).isEqualTo("fetch-3");
+            Asyncio.gather(t, named);
             assertThat(currentTask().getName()).isEqualTo("main");
             return null;
         });
@@ -261,6 +264,7 @@ class TaskTest {
             t.printStack(new PrintStream(buf, true));
             assertThat(buf.toString()).contains("pausedHere");
             t.cancel();
+            assertThatThrownBy(t::await).isInstanceOf(CancelledError.class);
             return null;
         });
     }

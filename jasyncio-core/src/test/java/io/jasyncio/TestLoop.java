@@ -1,6 +1,6 @@
 package io.jasyncio;
 
-import io.jasyncio.testsupport.StrictLoop;
+import io.jasyncio.test.StrictLoop;
 import java.util.List;
 
 /** Shorthands for this package's tests: {@link StrictLoop} on the virtual clock, and the engine in use. */

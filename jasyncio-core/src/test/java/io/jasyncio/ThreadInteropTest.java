@@ -83,6 +83,7 @@ class ThreadInteropTest {
             })).isEqualTo("real work");
             assertThat(timer.done()).isFalse();
             timer.cancel();
+            assertThatThrownBy(timer::await).isInstanceOf(CancelledError.class);
             return null;
         });
     }
@@ -172,7 +173,7 @@ class ThreadInteropTest {
     @Test
     void aFailedRunCoroutineThreadsafeThatNobodyReadsIsReportedOnce() throws Exception {
         java.util.List<ExceptionContext> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
-        try (Runner runner = new Runner(io.jasyncio.testsupport.StrictLoop.realTime())) {
+        try (Runner runner = new Runner(io.jasyncio.test.StrictLoop.realTime())) {
             runner.getLoop().setExceptionHandler((l, ctx) -> reported.add(ctx));
             runner.run(() -> {
                 EventLoop loop = getRunningLoop();

@@ -1,6 +1,6 @@
 package io.jasyncio.net;
 
-import io.jasyncio.testsupport.StrictLoop;
+import io.jasyncio.test.StrictLoop;
 import static io.jasyncio.Asyncio.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,6 +1,6 @@
 package io.jasyncio.net;
 
-import io.jasyncio.testsupport.StrictLoop;
+import io.jasyncio.test.StrictLoop;
 import static io.jasyncio.Asyncio.createTask;
 import static io.jasyncio.Asyncio.gather;
 import static io.jasyncio.Asyncio.sleep;

@@ -9,7 +9,7 @@ import io.jasyncio.Asyncio;
 import io.jasyncio.CancelledError;
 import io.jasyncio.Task;
 import io.jasyncio.Coroutine;
-import io.jasyncio.testsupport.StrictLoop;
+import io.jasyncio.test.StrictLoop;
 import io.jasyncio.net.StreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -1,68 +1,56 @@
 package io.jasyncio.test;
 
-import io.jasyncio.Asyncio;
-import io.jasyncio.ExceptionContext;
 import io.jasyncio.LoopOptions;
-import io.jasyncio.Runner;
-import io.jasyncio.Task;
 import java.lang.reflect.Method;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.InvocationInterceptor;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
-import org.opentest4j.AssertionFailedError;
 
 /**
- * Runs each {@link AsyncioTest} method as the main task of a fresh loop (see there for the rules).
- * Usable directly with {@code @ExtendWith(AsyncioExtension.class)} on plain {@code @Test} methods,
- * which then get the defaults (virtual time, strict teardown).
+ * Runs each {@link AsyncioTest} method as the main task of a fresh loop through {@link StrictLoop}
+ * (see there for what fails a test). Usable directly with {@code @ExtendWith(AsyncioExtension.class)}
+ * on plain {@code @Test} methods, which then get the defaults (virtual time, strict teardown). A test
+ * method may take an {@link Expect} parameter: it gets a fresh one, and the test fails if it reached
+ * a step but never finished.
  *
  * <p>Threading: the test method runs on the loop's thread (continuation engine) or on its task's
  * virtual thread (virtual-thread engine); JUnit waits for it on its own thread.
  */
-public final class AsyncioExtension implements InvocationInterceptor {
+public final class AsyncioExtension implements InvocationInterceptor, ParameterResolver {
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(AsyncioExtension.class);
 
     @Override
     public void interceptTestMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
                                     ExtensionContext extensionContext) throws Throwable {
         AsyncioTest settings = invocationContext.getExecutable().getAnnotation(AsyncioTest.class);
         boolean virtualTime = settings == null || settings.virtualTime();
-        boolean strict = settings == null || settings.failOnPendingTasks();
-        List<ExceptionContext> reported = new ArrayList<>();
-        List<String> pending = new ArrayList<>();
-        LoopOptions options = LoopOptions.defaults().withVirtualTime(virtualTime).withHandleSigint(false);
-        try (Runner runner = new Runner(options)) {
-            runner.getLoop().setExceptionHandler((loop, ctx) -> reported.add(ctx));
-            runner.run(() -> {
-                try {
-                    invocation.proceed();
-                } catch (Exception | Error e) {
-                    throw e; // assertion failures and the test's own exceptions, unchanged
-                } catch (Throwable other) {
-                    throw new IllegalStateException(other);
-                }
-                for (Task<?> t : Asyncio.allTasks()) {
-                    if (t != Asyncio.currentTask()) {
-                        pending.add(t.toString());
-                    }
-                }
-                return null;
-            });
-        }
-        if (strict && !pending.isEmpty()) {
-            throw new AssertionFailedError("tasks still pending when the test ended (they were cancelled): " + pending);
-        }
-        if (!reported.isEmpty()) {
-            ExceptionContext first = reported.get(0);
-            AssertionFailedError e = new AssertionFailedError("the event loop reported " + reported.size()
-                    + " error(s) nobody handled; first: " + first.message(), first.exception());
-            for (int i = 1; i < reported.size(); i++) {
-                if (reported.get(i).exception() != null) {
-                    e.addSuppressed(reported.get(i).exception());
-                }
+        boolean failOnPending = settings == null || settings.failOnPendingTasks();
+        LoopOptions options = virtualTime ? StrictLoop.virtualTime() : StrictLoop.realTime();
+        StrictLoop.run(options, failOnPending, () -> {
+            try {
+                invocation.proceed();
+            } catch (Exception | Error e) {
+                throw e; // assertion failures and the test's own exceptions, unchanged
+            } catch (Throwable other) {
+                throw new IllegalStateException(other);
             }
-            throw e;
+            return null;
+        });
+        Expect expect = extensionContext.getStore(NAMESPACE).get(Expect.class, Expect.class);
+        if (expect != null) {
+            expect.assertFinished();
         }
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+        return parameterContext.getParameter().getType() == Expect.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+        return extensionContext.getStore(NAMESPACE).getOrComputeIfAbsent(Expect.class, k -> new Expect(), Expect.class);
     }
 }
