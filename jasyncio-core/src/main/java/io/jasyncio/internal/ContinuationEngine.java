@@ -28,13 +28,12 @@ public final class ContinuationEngine implements Engine {
     private static final MethodHandle NEW;     // (Object scope, Runnable) -> Object
     private static final MethodHandle RUN;     // (Object) -> void
     private static final MethodHandle YIELD;   // (Object scope) -> boolean
-    private static final MethodHandle IS_DONE; // (Object) -> boolean
     private static final MethodHandle STACK;   // (Object) -> StackTraceElement[]
     private static final Throwable UNAVAILABLE;
 
     static {
         Object scope = null;
-        MethodHandle mkNew = null, run = null, yield = null, isDone = null, stack = null;
+        MethodHandle mkNew = null, run = null, yield = null, stack = null;
         Throwable unavailable = null;
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
@@ -48,8 +47,6 @@ public final class ContinuationEngine implements Engine {
                     .asType(MethodType.methodType(void.class, Object.class));
             yield = lookup.findStatic(contClass, "yield", MethodType.methodType(boolean.class, scopeClass))
                     .asType(MethodType.methodType(boolean.class, Object.class));
-            isDone = lookup.findVirtual(contClass, "isDone", MethodType.methodType(boolean.class))
-                    .asType(MethodType.methodType(boolean.class, Object.class));
             stack = lookup.findVirtual(contClass, "getStackTrace", MethodType.methodType(StackTraceElement[].class))
                     .asType(MethodType.methodType(StackTraceElement[].class, Object.class));
         } catch (Throwable t) {
@@ -59,7 +56,6 @@ public final class ContinuationEngine implements Engine {
         NEW = mkNew;
         RUN = run;
         YIELD = yield;
-        IS_DONE = isDone;
         STACK = stack;
         UNAVAILABLE = unavailable;
     }
@@ -132,15 +128,6 @@ public final class ContinuationEngine implements Engine {
             if (!yielded) {
                 suspended = false;
                 throw new IllegalStateException("cannot suspend here: this code is not running inside a jasyncio task");
-            }
-        }
-
-        @Override
-        public boolean isDone() {
-            try {
-                return (boolean) IS_DONE.invokeExact(continuation);
-            } catch (Throwable t) {
-                throw Sneaky.raise(t);
             }
         }
 

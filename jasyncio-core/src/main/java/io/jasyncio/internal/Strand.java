@@ -23,9 +23,6 @@ public abstract class Strand {
      */
     public abstract void suspend();
 
-    /** True once the body has returned or thrown. */
-    public abstract boolean isDone();
-
     /** The thread that runs the body while it is resumed, or null when that is the resumer's thread. */
     public abstract Thread thread();
 

@@ -121,11 +121,6 @@ public final class VirtualThreadEngine implements Engine {
         }
 
         @Override
-        public boolean isDone() {
-            return state == DONE;
-        }
-
-        @Override
         public Thread thread() {
             return thread;
         }
