@@ -2,6 +2,7 @@ package io.jasyncio;
 
 import io.jasyncio.internal.Engine;
 import io.jasyncio.internal.Engines;
+import io.jasyncio.internal.LoopCloseHooks;
 import io.jasyncio.internal.LoopPost;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -230,6 +231,7 @@ public final class EventLoop implements AutoCloseable {
         for (Task<?> t = liveHead; t != null; t = t.nextLive) {
             callExceptionHandler(new ExceptionContext("Task was destroyed but it is pending!", null, t, null));
         }
+        LoopCloseHooks.runFor(this); // e.g. child processes still running are killed and reaped
         for (UnretrievedFailure u : List.copyOf(unretrievedFailures)) {
             u.reportAtClose();
         }

@@ -3,6 +3,7 @@ package io.jasyncio.process;
 import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Task;
+import io.jasyncio.internal.LoopCloseHooks;
 import io.jasyncio.net.StreamReader;
 import io.jasyncio.net.StreamReaderProtocol;
 import io.jasyncio.net.StreamWriter;
@@ -30,8 +31,16 @@ import java.util.concurrent.TimeUnit;
  * {@code onExit()} future. asyncio's {@code wait()} is {@link #await()} (naming rule 10).
  *
  * <p>Return codes are the JDK's: a child killed by signal N reports 128+N.
+ *
+ * <h2>Lifetime</h2>
+ * A child must not outlive the loop that started it: one still running when its loop closes (the
+ * end of {@code Asyncio.run}) is killed and reaped, with a warning, as asyncio kills it when its
+ * transport closes. {@link #close()} does the same at a point of the program's choosing, so
+ * {@code try (Process p = createSubprocessExec(...)) { ... }} never leaves a child behind.
  */
-public final class Process {
+public final class Process implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("io.jasyncio");
+
     private final java.lang.Process process;
     private final StreamWriter stdin;
     private final StreamReader stdout, stderr;
@@ -93,7 +102,25 @@ public final class Process {
         }
         StreamReader stdout = out == Redirect.PIPE ? pump(loop, p.getInputStream(), "jasyncio-stdout-" + pid) : null;
         StreamReader stderr = err == Redirect.PIPE ? pump(loop, p.getErrorStream(), "jasyncio-stderr-" + pid) : null;
-        return new Process(p, stdin, stdout, stderr);
+        Process child = new Process(p, stdin, stdout, stderr);
+        Runnable killAtLoopClose = child::killLeftBehind;
+        LoopCloseHooks.add(loop, killAtLoopClose);
+        p.onExit().thenRun(() -> LoopCloseHooks.remove(loop, killAtLoopClose));
+        return child;
+    }
+
+    /** The loop closed while the child still ran: kill and reap it, and say so (it is a leak). */
+    private void killLeftBehind() {
+        if (!process.isAlive()) {
+            return;
+        }
+        LOG.log(System.Logger.Level.WARNING, "{0} was still running when its event loop closed: killed", this);
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS); // reap it, so no zombie is left
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static StreamReader pump(EventLoop loop, java.io.InputStream in, String name) {
@@ -143,7 +170,7 @@ public final class Process {
 
     /**
      * Suspends until the child exits and returns its exit code (asyncio's {@code wait()}).
-     * Cancellation: the child keeps running.
+     * Cancellation: the child keeps running (kill it, or {@link #close()} it, if it must stop).
      */
     public int await() {
         if (process.isAlive()) {
@@ -159,6 +186,10 @@ public final class Process {
      * Sends {@code input} (null: nothing) to stdin and closes it, reads stdout and stderr to the
      * end, all concurrently (so a child that fills both pipes cannot deadlock), then waits for the
      * exit.
+     *
+     * <p>Cancellation: the child keeps running; the writing and reading are cancelled with the
+     * caller, so input not yet written is dropped and output not yet read stays in the pipes (read
+     * it from {@link #stdout()} afterwards, or {@link #close()} the process).
      */
     public Output communicate(byte[] input) throws IOException {
         List<Task<byte[]>> parts = new ArrayList<>();
@@ -212,6 +243,22 @@ public final class Process {
     /** SIGKILL. */
     public void kill() {
         process.destroyForcibly();
+    }
+
+    /**
+     * Ends the child if it still runs: kills it (SIGKILL, as asyncio's transport close does), closes
+     * its stdin and suspends until it has exited, so it is reaped. Does nothing to a child that has
+     * exited. Cancellation: the child is already killed; only the wait for its exit is abandoned.
+     */
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+        }
+        if (stdin != null) {
+            stdin.close();
+        }
+        await();
     }
 
     @Override

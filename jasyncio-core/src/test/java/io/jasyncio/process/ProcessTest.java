@@ -130,4 +130,30 @@ class ProcessTest {
             return null;
         });
     }
+
+    @Test
+    void aChildStillRunningWhenRunEndsIsKilledAndReaped() {
+        long pid = io.jasyncio.Asyncio.run(() -> {
+            Process p = Process.createSubprocessExec(List.of("sleep", "60"), Redirect.DEVNULL, Redirect.DEVNULL, Redirect.DEVNULL);
+            return p.pid(); // forgotten: nobody kills or awaits it
+        }, StrictLoop.realTime());
+        java.util.Optional<ProcessHandle> child = ProcessHandle.of(pid);
+        assertThat(child.map(ProcessHandle::isAlive).orElse(false)).as("child %s after run() ended", pid).isFalse();
+    }
+
+    @Test
+    void closeKillsARunningChildAndReapsIt() {
+        StrictLoop.run(StrictLoop.realTime(), () -> {
+            Process kept;
+            try (Process p = Process.createSubprocessExec("sleep", "60")) {
+                kept = p;
+                assertThat(p.returncode()).isNull();
+            }
+            assertThat(kept.returncode()).as("killed by SIGKILL: 128 + 9").isEqualTo(137);
+            try (Process done = Process.createSubprocessExec("true")) {
+                assertThat(done.await()).isZero();
+            } // closing an exited child changes nothing
+            return null;
+        });
+    }
 }
