@@ -41,7 +41,7 @@ public final class Barrier extends LoopBound {
         try (Held held = cond.acquire()) {
             cond.awaitFor(() -> state != State.DRAINING && state != State.RESETTING);
             if (state == State.BROKEN) {
-                throw new BrokenBarrierException("Barrier aborted");
+                throw new BrokenBarrierException("await() on a Barrier that was aborted: call reset() before using it again");
             }
             try {
                 int index = count++;
@@ -51,7 +51,7 @@ public final class Barrier extends LoopBound {
                 } else {
                     cond.awaitFor(() -> state != State.FILLING);
                     if (state == State.BROKEN || state == State.RESETTING) {
-                        throw new BrokenBarrierException("Abort call");
+                        throw new BrokenBarrierException("the Barrier was " + (state == State.BROKEN ? "aborted" : "reset") + " while this task waited at it");
                     }
                 }
                 return index;

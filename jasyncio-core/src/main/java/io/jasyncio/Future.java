@@ -87,7 +87,7 @@ public class Future<T> {
             case CANCELLED:
                 throw cancelledError();
             default:
-                throw new InvalidStateException("Result is not ready: " + this);
+                throw new InvalidStateException("result() of a future that is not done yet (" + this + "): await() it first, or check done()");
         }
     }
 
@@ -105,7 +105,7 @@ public class Future<T> {
             case CANCELLED:
                 throw cancelledError();
             default:
-                throw new InvalidStateException("Exception is not set: " + this);
+                throw new InvalidStateException("exception() of a future that is not done yet (" + this + "): await() it first, or check done()");
         }
     }
 
@@ -119,7 +119,8 @@ public class Future<T> {
     public void setResult(T value) {
         loop.checkThread();
         if (state != PENDING) {
-            throw new InvalidStateException("setResult on a future that is already done: " + this);
+            throw new InvalidStateException("setResult() on a future that is already done (" + this + "): a future completes once;"
+                    + " use trySetResult() where a cancellation may have come first");
         }
         finishResult(value);
     }
@@ -132,7 +133,7 @@ public class Future<T> {
         Objects.requireNonNull(exception, "exception");
         loop.checkThread();
         if (state != PENDING) {
-            throw new InvalidStateException("setException on a future that is already done: " + this);
+            throw new InvalidStateException("setException() on a future that is already done (" + this + "): a future completes once");
         }
         if (exception instanceof CancelledError) {
             throw new IllegalArgumentException("a CancelledError cannot be set as an exception: call cancel() instead");
@@ -200,7 +201,7 @@ public class Future<T> {
                 dest.setException(exception);
             }
             case CANCELLED -> dest.cancel(cancelMessage);
-            default -> throw new InvalidStateException("copyOutcomeTo on a pending future: " + this);
+            default -> throw new AssertionError("copyOutcomeTo() needs a done future: " + this);
         }
     }
 

@@ -23,7 +23,7 @@ class FutureTest {
         TestLoop.run(() -> {
             Future<String> f = getRunningLoop().createFuture();
             assertThat(f.done()).isFalse();
-            assertThatThrownBy(f::result).isInstanceOf(InvalidStateException.class).hasMessageContaining("not ready");
+            assertThatThrownBy(f::result).isInstanceOf(InvalidStateException.class).hasMessageContaining("not done yet");
             assertThatThrownBy(f::exception).isInstanceOf(InvalidStateException.class);
             f.setResult("x");
             assertThat(f.done()).isTrue();
