@@ -248,6 +248,50 @@ public final class Asyncio {
     }
 
     /**
+     * Runs {@code body} with a deadline and gives up quietly: returns the body's value, or null if
+     * the deadline ended it (trio's {@code move_on_after}, Kotlin's {@code withTimeoutOrNull}). Only
+     * this block's own deadline is absorbed; a cancellation from outside, or an outer deadline,
+     * still propagates.
+     */
+    public static <T> T timeoutOrNull(Duration delay, Coroutine<T> body) {
+        Objects.requireNonNull(body, "body");
+        Timeout[] mine = new Timeout[1];
+        try {
+            return Timeout.runAfter(delay, scope -> {
+                mine[0] = scope;
+                return body.call();
+            });
+        } catch (TimeoutException e) {
+            if (e.scope() != null && e.scope() == mine[0]) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Runs {@code body} so that no cancellation can interrupt it: for clean-up that must finish
+     * (trio's shielded cancel scope, Kotlin's {@code NonCancellable}). A cancellation or deadline
+     * that arrives meanwhile is counted ({@link Task#cancelling()}) but held back, and thrown at the
+     * first suspension after the block, where an enclosing {@code timeout} still turns its own
+     * expiry into a {@link TimeoutException}; a {@code timeout} opened inside the block still bounds
+     * the clean-up. A cancellation already on its way when the block starts is held back too.
+     *
+     * <pre>{@code
+     * } finally {
+     *     shielded(() -> timeout(Duration.ofSeconds(5), () -> { conn.rollback(); return null; }));
+     * }
+     * }</pre>
+     */
+    public static <T> T shielded(Coroutine<T> body) {
+        try {
+            return Shield.run(body);
+        } catch (Exception e) {
+            throw io.jasyncio.internal.Sneaky.raise(e);
+        }
+    }
+
+    /**
      * The earliest deadline of the {@code timeout} blocks the current task is in, in loop time
      * ({@link EventLoop#time()}), or {@link Double#POSITIVE_INFINITY}: trio's
      * {@code current_effective_deadline()}, so that a library (an HTTP or database call) can pass

@@ -43,7 +43,10 @@ import java.util.Objects;
  * once however often it was cancelled); (b) a delivery ends, back at NONE, when the error is
  * thrown; (c) {@code uncancel()} down to zero drops an AT_NEXT delivery not yet thrown (asyncio
  * 3.13), but not one already handed to a future or a sleep; (d) the {@link CancelledError} the
- * coroutine finally lets escape is kept: awaiting the task rethrows that very object.
+ * coroutine finally lets escape is kept: awaiting the task rethrows that very object; (e) inside a
+ * {@linkplain Asyncio#shielded shielded} block a cancellation is counted but held back (NONE stays
+ * NONE), unless a scope opened inside that block asked for it; it is armed as AT_NEXT when the
+ * block ends.
  *
  * <p>Threading: loop-confined, like everything on a loop.
  *
@@ -71,8 +74,10 @@ public final class Task<T> extends Future<T> {
     private Future<?> waiter;
     /** The timer of the sleep this task is suspended in, or null (a sleep needs no future). */
     private TimerHandle sleepTimer;
-    /** Innermost open Timeout or TaskGroup of this task (each links to the one around it). */
+    /** Innermost open Timeout, TaskGroup or Shield of this task (each links to the one around it). */
     Scope scope;
+    /** The innermost open shielded block, or null (rule e). */
+    private Shield shield;
 
     /** This task's own context (a copy of its creator's; null while empty). */
     Context context;
@@ -296,6 +301,14 @@ public final class Task<T> extends Future<T> {
      */
     @Override
     public boolean cancel(String message) {
+        return cancel(message, null);
+    }
+
+    /**
+     * A cancellation requested by {@code from} (one of this task's own scopes, or null for anyone
+     * else). Inside a shielded block only a scope opened inside it gets through (rule e).
+     */
+    boolean cancel(String message, Scope from) {
         loop.checkThread();
         if (done()) {
             return false;
@@ -303,6 +316,11 @@ public final class Task<T> extends Future<T> {
         cancelsRequested++;
         if (cancelDelivery != CANCEL_NONE) {
             return true; // rule (a)
+        }
+        Shield s = shield;
+        if (s != null && !s.encloses(from)) {
+            s.holdBack(message); // rule (e)
+            return true;
         }
         cancelDeliveryMessage = message;
         TimerHandle sleeping = sleepTimer;
@@ -320,6 +338,33 @@ public final class Task<T> extends Future<T> {
         }
         cancelDelivery = CANCEL_AT_NEXT;
         return true;
+    }
+
+    /** Enters a shielded block: a cancellation already armed but not thrown is held back too. */
+    void enterShield(Shield s) {
+        pushScope(s);
+        s.outerShield = shield;
+        shield = s;
+        if (cancelDelivery == CANCEL_AT_NEXT) {
+            s.holdBack(cancelDeliveryMessage);
+            cancelDelivery = CANCEL_NONE;
+            cancelDeliveryMessage = null;
+        }
+    }
+
+    /** Leaves a shielded block: what it held back is armed again (or held by the shield around it). */
+    void exitShield(Shield s) {
+        popScope(s);
+        shield = s.outerShield;
+        if (!s.heldBack() || cancelsRequested == 0) {
+            return; // nothing held, or every request was taken back meanwhile
+        }
+        if (shield != null) {
+            shield.holdBack(s.heldBackMessage());
+        } else if (cancelDelivery == CANCEL_NONE) {
+            cancelDelivery = CANCEL_AT_NEXT;
+            cancelDeliveryMessage = s.heldBackMessage();
+        }
     }
 
     /** The number of cancellation requests not yet taken back with {@link #uncancel()}. */

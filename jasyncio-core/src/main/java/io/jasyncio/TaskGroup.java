@@ -193,7 +193,7 @@ public final class TaskGroup extends Scope implements AutoCloseable {
     private void cancelBody() {
         if (bodyCancellable && !parentCancelRequested) {
             parentCancelRequested = true;
-            parent.cancel();
+            parent.cancel(null, this);
         }
     }
 

@@ -186,7 +186,7 @@ public final class Timeout extends Scope {
         }
         handle = null;
         state = State.EXPIRING;
-        task.cancel();
+        task.cancel(null, this);
     }
 
     @Override
