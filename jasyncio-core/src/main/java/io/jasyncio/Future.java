@@ -209,6 +209,11 @@ public class Future<T> {
         return "Future exception was never retrieved";
     }
 
+    /** True unless the future failed and nobody has read the exception yet. */
+    final boolean exceptionRead() {
+        return unretrieved == null;
+    }
+
     private void markRetrieved() {
         UnretrievedFailure u = unretrieved;
         if (u != null) {

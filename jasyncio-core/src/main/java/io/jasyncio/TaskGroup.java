@@ -73,6 +73,10 @@ public final class TaskGroup extends Scope implements AutoCloseable {
     private final EventLoop loop;
     /** The run() form: the body may be cancelled on the group's behalf (rule 1). */
     private final boolean bodyCancellable;
+    /** The supervise() form: a child's failure is reported, never a reason to abort. */
+    private final boolean supervising;
+    /** supervise(): children that failed, to report at exit unless someone read their failure. */
+    private java.util.List<Task<?>> failedChildren;
     private final int cancellingAtEntry;
     private final Set<Task<?>> tasks = new LinkedHashSet<>();
     private State state = State.OPEN;
@@ -84,13 +88,14 @@ public final class TaskGroup extends Scope implements AutoCloseable {
 
     /** Opens a group in the current task, for try-with-resources (see the class comment). */
     public TaskGroup() {
-        this(false);
+        this(false, false);
     }
 
-    private TaskGroup(boolean bodyCancellable) {
+    private TaskGroup(boolean bodyCancellable, boolean supervising) {
         this.parent = Task.currentOrThrow("new TaskGroup()");
         this.loop = parent.loop;
         this.bodyCancellable = bodyCancellable;
+        this.supervising = supervising;
         this.cancellingAtEntry = parent.cancelling();
         parent.pushScope(this);
     }
@@ -102,8 +107,23 @@ public final class TaskGroup extends Scope implements AutoCloseable {
      * @throws CancelledError when the task was cancelled from outside
      */
     public static void run(Body body) {
+        runGroup(new TaskGroup(true, false), body);
+    }
+
+    /**
+     * Runs {@code body} inside a supervising group (Kotlin's {@code supervisorScope}): a child's
+     * failure cancels nobody, neither its siblings nor the body. Its exception stays with its task
+     * for whoever awaits it; one that nobody read by the time the group ends is reported to the
+     * loop's exception handler ("Task failed in a supervising TaskGroup"), never lost. What reaches
+     * the body is only what it awaits itself. The body's own exception, or a cancellation from
+     * outside, cancels the children and propagates unchanged once they are done.
+     */
+    public static void supervise(Body body) {
+        runGroup(new TaskGroup(true, true), body);
+    }
+
+    private static void runGroup(TaskGroup tg, Body body) {
         Objects.requireNonNull(body, "body");
-        TaskGroup tg = new TaskGroup(true);
         Throwable bodyFailure = null;
         try {
             body.run(tg);
@@ -129,13 +149,7 @@ public final class TaskGroup extends Scope implements AutoCloseable {
      */
     public <T> Task<T> createTask(String name, Coroutine<T> coroutine) {
         Objects.requireNonNull(coroutine, "coroutine");
-        if (state == State.EXITED || (exiting() && tasks.isEmpty())) {
-            throw new IllegalStateException("cannot create a task in " + this + ": the group has finished");
-        }
-        if (aborting()) {
-            throw new IllegalStateException("cannot create a task in " + this + ": the group is shutting down"
-                    + " (a child failed, or it was cancelled)");
-        }
+        refuseNewTasks();
         Task<T> task = loop.createTask(name, coroutine);
         // Always through the callback, even if an eager task is already done: reacting inline would
         // cancel the body before createTask returns (cpython gh-128550).
@@ -147,6 +161,84 @@ public final class TaskGroup extends Scope implements AutoCloseable {
         return task;
     }
 
+    /** The body of a child started with {@link #start}: it must call {@code status.started(...)} once ready. */
+    @FunctionalInterface
+    public interface Starter<V> {
+        void run(TaskStatus<V> status) throws Exception;
+    }
+
+    /** {@link #start(String, Starter)} with a generated task name. */
+    public <V> V start(Starter<V> starter) {
+        return start(null, starter);
+    }
+
+    /**
+     * Starts a child and suspends until it says it is ready (trio's {@code nursery.start()}): returns
+     * the value it passed to {@link TaskStatus#started(Object)}, e.g. the port a server task bound.
+     * Until then the child is not yet the group's: if it fails or returns first, this call throws its
+     * exception (or {@link IllegalStateException} if it returned without calling {@code started}) and
+     * the group is untouched. From {@code started} on it is a child like any other.
+     *
+     * <p>Cancellation: cancelling the task waiting here cancels the child that has not started yet.
+     * @throws IllegalStateException once the group is shutting down or finished
+     */
+    public <V> V start(String name, Starter<V> starter) {
+        Objects.requireNonNull(starter, "starter");
+        refuseNewTasks();
+        Future<V> ready = loop.createFuture();
+        TaskStatus<V> status = new TaskStatus<>(ready, this::adopt);
+        Task<Void> child = loop.createTask(name, () -> {
+            status.bind(Task.currentOrNull());
+            starter.run(status);
+            return null;
+        });
+        if (!ready.done() && !child.done()) {
+            Future<Void> either = loop.createFuture();
+            ready.addDoneCallback(f -> either.trySetResult(null));
+            child.addDoneCallback(f -> either.trySetResult(null));
+            try {
+                either.await();
+            } catch (CancelledError e) {
+                if (!ready.done()) {
+                    child.cancel();
+                }
+                throw e;
+            }
+        }
+        if (ready.done()) {
+            return ready.result();
+        }
+        if (child.cancelled()) {
+            throw child.cancelledError();
+        }
+        Throwable failure = child.exception();
+        throw failure != null ? Sneaky.raise(failure)
+                : new IllegalStateException("the task given to start() returned without calling status.started()");
+    }
+
+    /** A started child joins the group (or is cancelled, if the group is already shutting down). */
+    private void adopt(Task<?> child) {
+        if (state == State.EXITED) {
+            child.cancel();
+            throw new IllegalStateException("cannot join " + this + ": the group has finished");
+        }
+        tasks.add(child);
+        child.addDoneCallback(this::onTaskDone);
+        if (aborting()) {
+            child.cancel();
+        }
+    }
+
+    private void refuseNewTasks() {
+        if (state == State.EXITED || (exiting() && tasks.isEmpty())) {
+            throw new IllegalStateException("cannot create a task in " + this + ": the group has finished");
+        }
+        if (aborting()) {
+            throw new IllegalStateException("cannot create a task in " + this + ": the group is shutting down"
+                    + " (a child failed, or it was cancelled)");
+        }
+    }
+
     private void onTaskDone(Future<?> f) {
         Task<?> task = (Task<?>) f;
         tasks.remove(task);
@@ -154,6 +246,13 @@ public final class TaskGroup extends Scope implements AutoCloseable {
             onCompleted.trySetResult(null);
         }
         if (task.cancelled()) {
+            return;
+        }
+        if (supervising) {
+            if (failedChildren == null) {
+                failedChildren = new java.util.ArrayList<>();
+            }
+            failedChildren.add(task); // not read here: the body may still await it
             return;
         }
         Throwable exc = task.exception();
@@ -281,6 +380,10 @@ public final class TaskGroup extends Scope implements AutoCloseable {
                 propagateCancellation = cancelledWhileJoining; // the remaining request is not ours (cpython gh-155433)
             }
         }
+        if (supervising) {
+            reportUnreadFailures();
+            return bodyFailure instanceof CancelledError ? propagateCancellation : bodyFailure;
+        }
         if (bodyFailure != null && !(bodyFailure instanceof CancelledError)) {
             errors().add(bodyFailure);
         }
@@ -293,6 +396,18 @@ public final class TaskGroup extends Scope implements AutoCloseable {
             parent.cancel();
         }
         return errors;
+    }
+
+    private void reportUnreadFailures() {
+        if (failedChildren == null) {
+            return;
+        }
+        for (Task<?> t : failedChildren) {
+            if (!t.exceptionRead()) {
+                loop.callExceptionHandler(new ExceptionContext("Task failed in a supervising TaskGroup and nobody"
+                        + " awaited it", t.exception(), t, null));
+            }
+        }
     }
 
     @Override

@@ -469,4 +469,97 @@ class TaskGroupTest {
             return null;
         });
     }
+
+    // ---------------------------------------------------------------- supervision and readiness
+
+    @Test
+    void aSupervisingGroupKeepsSiblingsAndTheBodyRunningAndReportsUnreadFailures() {
+        List<ExceptionContext> reported = TestLoop.runCollecting(() -> {
+            IllegalStateException awaited = new IllegalStateException("read by the body");
+            List<String> log = new ArrayList<>();
+            TaskGroup.supervise(tg -> {
+                Task<Object> a = tg.createTask(() -> {
+                    sleep(1);
+                    throw awaited;
+                });
+                tg.createTask(() -> {
+                    sleep(1);
+                    throw new IllegalArgumentException("nobody reads this");
+                });
+                tg.createTask(() -> {
+                    sleep(3);
+                    log.add("sibling finished");
+                    return null;
+                });
+                sleep(2);
+                log.add("body not cancelled");
+                assertThatThrownBy(a::await).isSameAs(awaited);
+            });
+            assertThat(log).containsExactly("body not cancelled", "sibling finished");
+            return null;
+        });
+        assertThat(reported).singleElement().satisfies(ctx -> {
+            assertThat(ctx.message()).contains("supervising");
+            assertThat(ctx.exception()).hasMessage("nobody reads this");
+        });
+    }
+
+    @Test
+    void aSupervisingGroupsBodyFailureCancelsTheChildrenAndPropagatesUnchanged() {
+        run(() -> {
+            IllegalStateException bodyError = new IllegalStateException("body");
+            Task<?>[] child = new Task<?>[1];
+            Throwable t = catchThrowableOfType(Throwable.class, () -> TaskGroup.supervise(tg -> {
+                child[0] = tg.createTask(() -> sleep(3600, null));
+                sleep(1);
+                throw bodyError;
+            }));
+            assertThat(t).isSameAs(bodyError);
+            assertThat(child[0].cancelled()).isTrue();
+            return null;
+        });
+    }
+
+    @Test
+    void startWaitsUntilTheChildIsReadyAndReturnsItsValue() {
+        run(() -> {
+            List<String> log = new ArrayList<>();
+            TaskGroup.run(tg -> {
+                int port = tg.start("server", (TaskStatus<Integer> status) -> {
+                    sleep(1); // binding takes a while
+                    status.started(8080);
+                    sleep(1);
+                    log.add("served");
+                });
+                assertThat(port).isEqualTo(8080);
+                assertThat(getRunningLoop().time()).isEqualTo(1.0, org.assertj.core.data.Offset.offset(1e-6));
+                log.add("client connected to " + port);
+            });
+            assertThat(log).containsExactly("client connected to 8080", "served");
+            return null;
+        });
+    }
+
+    @Test
+    void aChildThatFailsBeforeItIsReadyFailsStartAndLeavesTheGroupAlone() {
+        run(() -> {
+            java.io.UncheckedIOException bindFailed = new java.io.UncheckedIOException(new java.io.IOException("port in use"));
+            List<String> log = new ArrayList<>();
+            TaskGroup.run(tg -> {
+                tg.createTask(() -> {
+                    sleep(2);
+                    log.add("sibling untouched");
+                    return null;
+                });
+                assertThatThrownBy(() -> tg.start((TaskStatus<Integer> status) -> {
+                    sleep(1);
+                    throw bindFailed;
+                })).isSameAs(bindFailed);
+                assertThatThrownBy(() -> tg.start((TaskStatus<Integer> status) -> sleep(1)))
+                        .isInstanceOf(IllegalStateException.class).hasMessageContaining("without calling status.started()");
+            });
+            assertThat(log).containsExactly("sibling untouched");
+            return null;
+        });
+    }
 }
