@@ -77,6 +77,7 @@ public final class EventLoop implements AutoCloseable {
     /** Failures of this loop's futures that nobody has read yet (reported at close at the latest). */
     final Set<UnretrievedFailure> unretrievedFailures = ConcurrentHashMap.newKeySet();
     private final IoSelector io;
+    private SignalHandlers signals;
 
     private volatile Thread thread;
     private volatile boolean running;
@@ -232,6 +233,9 @@ public final class EventLoop implements AutoCloseable {
             callExceptionHandler(new ExceptionContext("Task was destroyed but it is pending!", null, t, null));
         }
         LoopCloseHooks.runFor(this); // e.g. child processes still running are killed and reaped
+        if (signals != null) {
+            signals.removeAll();
+        }
         for (UnretrievedFailure u : List.copyOf(unretrievedFailures)) {
             u.reportAtClose();
         }
@@ -368,6 +372,30 @@ public final class EventLoop implements AutoCloseable {
     public boolean removeWriter(SelectableChannel channel) {
         checkThread();
         return !closed && io.removeWriter(channel);
+    }
+
+    // ================================================================ Unix signals (asyncio's add_signal_handler)
+
+    /**
+     * Calls {@code callback} on this loop whenever the process receives {@code signal} ("TERM",
+     * "SIGHUP", "USR2"...), until {@link #removeSignalHandler} or {@link #close()}; replaces an earlier
+     * handler of this loop for the same signal. See {@link SignalHandlers} for which signals the
+     * JVM lets through.
+     * @throws IllegalArgumentException for an unknown signal, or one the JVM reserves
+     */
+    public void addSignalHandler(String signal, Runnable callback) {
+        checkThread();
+        checkClosed();
+        if (signals == null) {
+            signals = new SignalHandlers(this);
+        }
+        signals.add(signal, callback);
+    }
+
+    /** Removes this loop's handler for {@code signal}, restoring the one before; false if there was none. */
+    public boolean removeSignalHandler(String signal) {
+        checkThread();
+        return signals != null && signals.remove(signal);
     }
 
     /**

@@ -25,9 +25,12 @@ import java.util.Objects;
  *                             choice
  * @param handleSigint         {@link Asyncio#run} and {@link Runner} turn the first Ctrl-C into a
  *                             cancellation of the main task (default true)
+ * @param handleSigterm        the same for SIGTERM, so that a service stopped by its supervisor
+ *                             (systemd, Kubernetes, {@code kill}) runs every {@code finally} (default
+ *                             false, as asyncio; a second SIGTERM stops the JVM at once)
  */
 public record LoopOptions(boolean debug, Duration slowCallbackDuration, boolean virtualTime,
-                          boolean eagerTasks, String engine, boolean handleSigint) {
+                          boolean eagerTasks, String engine, boolean handleSigint, boolean handleSigterm) {
 
     public LoopOptions {
         Objects.requireNonNull(slowCallbackDuration, "slowCallbackDuration");
@@ -38,36 +41,41 @@ public record LoopOptions(boolean debug, Duration slowCallbackDuration, boolean 
 
     /** The defaults: debug from {@code -Djasyncio.debug}, 100 ms slow steps, real time. */
     public static LoopOptions defaults() {
-        return new LoopOptions(Config.debugByDefault(), Duration.ofMillis(100), false, false, null, true);
+        return new LoopOptions(Config.debugByDefault(), Duration.ofMillis(100), false, false, null, true, false);
     }
 
     /** A copy with {@link #debug()} set. */
     public LoopOptions withDebug(boolean on) {
-        return new LoopOptions(on, slowCallbackDuration, virtualTime, eagerTasks, engine, handleSigint);
+        return new LoopOptions(on, slowCallbackDuration, virtualTime, eagerTasks, engine, handleSigint, handleSigterm);
     }
 
     /** A copy with {@link #slowCallbackDuration()} set. */
     public LoopOptions withSlowCallbackDuration(Duration d) {
-        return new LoopOptions(debug, d, virtualTime, eagerTasks, engine, handleSigint);
+        return new LoopOptions(debug, d, virtualTime, eagerTasks, engine, handleSigint, handleSigterm);
     }
 
     /** A copy with {@link #virtualTime()} set. */
     public LoopOptions withVirtualTime(boolean on) {
-        return new LoopOptions(debug, slowCallbackDuration, on, eagerTasks, engine, handleSigint);
+        return new LoopOptions(debug, slowCallbackDuration, on, eagerTasks, engine, handleSigint, handleSigterm);
     }
 
     /** A copy with {@link #eagerTasks()} set. */
     public LoopOptions withEagerTasks(boolean on) {
-        return new LoopOptions(debug, slowCallbackDuration, virtualTime, on, engine, handleSigint);
+        return new LoopOptions(debug, slowCallbackDuration, virtualTime, on, engine, handleSigint, handleSigterm);
     }
 
     /** A copy with {@link #engine()} set. */
     public LoopOptions withEngine(String name) {
-        return new LoopOptions(debug, slowCallbackDuration, virtualTime, eagerTasks, name, handleSigint);
+        return new LoopOptions(debug, slowCallbackDuration, virtualTime, eagerTasks, name, handleSigint, handleSigterm);
     }
 
     /** A copy with {@link #handleSigint()} set. */
     public LoopOptions withHandleSigint(boolean on) {
-        return new LoopOptions(debug, slowCallbackDuration, virtualTime, eagerTasks, engine, on);
+        return new LoopOptions(debug, slowCallbackDuration, virtualTime, eagerTasks, engine, on, handleSigterm);
+    }
+
+    /** A copy with {@link #handleSigterm()} set. */
+    public LoopOptions withHandleSigterm(boolean on) {
+        return new LoopOptions(debug, slowCallbackDuration, virtualTime, eagerTasks, engine, handleSigint, on);
     }
 }

@@ -28,11 +28,23 @@ import sun.misc.SignalHandler;
  * installed before (the JVM's: shutdown), as asyncio 3.11+ does. Only one runner at a time owns
  * SIGINT; others leave it alone. Where SIGINT is ignored (a background job), it stays ignored.
  *
+ * <h2>SIGTERM</h2>
+ * With {@link LoopOptions#withHandleSigterm(boolean) handleSigterm}, SIGTERM does the same (the
+ * main task is cancelled, every {@code finally} runs, {@code run} throws {@link CancelledError}
+ * "terminated by SIGTERM"), so a service stopped by its supervisor shuts down gracefully. The
+ * conventional exit status is then 143 (128 + 15): a program's {@code main} can end with it:
+ * <pre>{@code
+ * try {
+ *     Asyncio.run(() -> serve(), LoopOptions.defaults().withHandleSigterm(true));
+ * } catch (CancelledError stopped) {
+ *     System.exit(stopped.getMessage().contains("SIGTERM") ? 143 : 130);
+ * }
+ * }</pre>
+ *
  * <p>Threading: use a runner from one thread.
  */
 public final class Runner implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.jasyncio");
-    private static final AtomicBoolean SIGINT_OWNED = new AtomicBoolean();
 
     private final LoopOptions options;
     private EventLoop loop;
@@ -78,19 +90,28 @@ public final class Runner implements AutoCloseable {
         }
         EventLoop l = getLoop();
         Task<T> task = l.createTask("main", main);
-        SigintGuard guard = options.handleSigint() ? SigintGuard.install(l, task) : null;
+        List<StopSignalGuard> guards = new ArrayList<>(2);
+        if (options.handleSigint()) {
+            guards.add(StopSignalGuard.install("INT", "interrupted by SIGINT (Ctrl-C)", l, task));
+        }
+        if (options.handleSigterm()) {
+            guards.add(StopSignalGuard.install("TERM", "terminated by SIGTERM", l, task));
+        }
+        guards.removeIf(java.util.Objects::isNull);
         try {
             return l.runUntilComplete(task);
         } catch (CancelledError e) {
-            if (guard != null && guard.interrupted && task.uncancel() == 0) {
-                CancelledError interrupted = new CancelledError("interrupted by SIGINT (Ctrl-C)");
-                interrupted.initCause(e);
-                throw interrupted;
+            for (StopSignalGuard g : guards) {
+                if (g.fired && task.uncancel() == 0) {
+                    CancelledError stopped = new CancelledError(g.reason);
+                    stopped.initCause(e);
+                    throw stopped;
+                }
             }
             throw e;
         } finally {
-            if (guard != null) {
-                guard.uninstall();
+            for (StopSignalGuard g : guards) {
+                g.uninstall();
             }
         }
     }
@@ -140,38 +161,49 @@ public final class Runner implements AutoCloseable {
         return (List) l;
     }
 
-    /** The SIGINT handler of one {@link #run} call. */
-    private static final class SigintGuard implements SignalHandler {
+    /**
+     * The handler of one stop signal (SIGINT, SIGTERM) during one {@link #run} call: the first
+     * signal cancels the main task, the second goes to the handler that was there before (the JVM's:
+     * shutdown). Only one runner at a time owns each signal.
+     */
+    private static final class StopSignalGuard implements SignalHandler {
+        private static final java.util.Map<String, AtomicBoolean> OWNED =
+                java.util.Map.of("INT", new AtomicBoolean(), "TERM", new AtomicBoolean());
+
         private final EventLoop loop;
         private final Task<?> main;
-        private final Signal signal = new Signal("INT");
+        private final Signal signal;
+        private final String reason;
         private SignalHandler previous;
-        volatile boolean interrupted;
+        volatile boolean fired;
 
-        private SigintGuard(EventLoop loop, Task<?> main) {
+        private StopSignalGuard(String name, String reason, EventLoop loop, Task<?> main) {
             this.loop = loop;
             this.main = main;
+            this.signal = new Signal(name);
+            this.reason = reason;
         }
 
-        static SigintGuard install(EventLoop loop, Task<?> main) {
-            if (!SIGINT_OWNED.compareAndSet(false, true)) {
+        static StopSignalGuard install(String name, String reason, EventLoop loop, Task<?> main) {
+            AtomicBoolean owned = OWNED.get(name);
+            if (!owned.compareAndSet(false, true)) {
                 return null;
             }
-            SigintGuard g = new SigintGuard(loop, main);
+            StopSignalGuard g = new StopSignalGuard(name, reason, loop, main);
             try {
                 g.previous = Signal.handle(g.signal, g);
                 if (g.previous == SignalHandler.SIG_IGN) {
-                    // Ctrl-C is ignored in this process (a background job, nohup): respect that, as
-                    // asyncio does; the JVM would not deliver SIGINT to us anyway.
+                    // Ignored in this process (a background job, nohup): respect that, as asyncio
+                    // does; the JVM would not deliver it to us anyway.
                     Signal.handle(g.signal, SignalHandler.SIG_IGN);
-                    SIGINT_OWNED.set(false);
+                    owned.set(false);
                     return null;
                 }
                 return g;
             } catch (IllegalArgumentException | UnsupportedOperationException unavailable) {
-                // SIGINT is reserved (-Xrs) or not supported here: run without it.
-                SIGINT_OWNED.set(false);
-                LOG.log(Level.DEBUG, "jasyncio: cannot handle SIGINT: {0}", unavailable.getMessage());
+                // Reserved (-Xrs) or not supported here: run without it.
+                owned.set(false);
+                LOG.log(Level.DEBUG, "jasyncio: cannot handle SIG{0}: {1}", name, unavailable.getMessage());
                 return null;
             }
         }
@@ -180,14 +212,14 @@ public final class Runner implements AutoCloseable {
             try {
                 Signal.handle(signal, previous);
             } finally {
-                SIGINT_OWNED.set(false);
+                OWNED.get(signal.getName()).set(false);
             }
         }
 
         @Override
         public void handle(Signal sig) {
-            if (interrupted || main.done()) {
-                // Second Ctrl-C: stop hard, through the handler that was there before us.
+            if (fired || main.done()) {
+                // Second signal: stop hard, through the handler that was there before us.
                 SignalHandler p = previous;
                 if (p != null && p != SignalHandler.SIG_DFL && p != SignalHandler.SIG_IGN) {
                     p.handle(sig);
@@ -197,7 +229,7 @@ public final class Runner implements AutoCloseable {
                 }
                 return;
             }
-            interrupted = true;
+            fired = true;
             LoopPost.postIfOpen(loop, main::cancel); // a closed loop has no main task left
         }
     }

@@ -220,4 +220,51 @@ class RunnerTest {
             child.destroyForcibly();
         }
     }
+
+    @Test
+    void sigtermCancelsMainGracefullyWhenTheRunnerHandlesIt() throws Exception {
+        assumeTrue(System.getProperty("os.name").toLowerCase().contains("linux"), "needs kill(1)");
+        String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), SigtermChild.class.getName())
+                .redirectErrorStream(true).start();
+        try {
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream()));
+            assertThat(lineStartingWith(out, "ready")).isEqualTo("ready");
+            new ProcessBuilder("kill", "-TERM", Long.toString(child.pid())).start().waitFor(10, TimeUnit.SECONDS);
+            List<String> lines = new ArrayList<>();
+            for (String line; (line = lineStartingWith(out, "")) != null; ) {
+                lines.add(line);
+            }
+            assertThat(child.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(lines).contains("finally worker 0", "finally worker 1", "stopped: terminated by SIGTERM");
+            assertThat(child.exitValue()).isEqualTo(143);
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aLoopSignalHandlerRunsOnTheLoopAndIsRemovedAtClose() throws Exception {
+        assumeTrue(System.getProperty("os.name").toLowerCase().contains("linux"), "needs kill(1)");
+        long pid = ProcessHandle.current().pid();
+        io.jasyncio.test.StrictLoop.run(io.jasyncio.test.StrictLoop.realTime(), () -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            Event got = new Event();
+            Thread[] ranOn = new Thread[1];
+            loop.addSignalHandler("SIGUSR2", () -> {
+                ranOn[0] = Thread.currentThread();
+                got.set();
+            });
+            Asyncio.toThread(() -> new ProcessBuilder("kill", "-USR2", Long.toString(pid)).start().waitFor(10, TimeUnit.SECONDS));
+            Asyncio.timeout(java.time.Duration.ofSeconds(20), got::await);
+            assertThat(ranOn[0]).isNotNull();
+            assertThat(loop.removeSignalHandler("USR2")).isTrue();
+            assertThat(loop.removeSignalHandler("USR2")).isFalse();
+            assertThatThrownBy(() -> loop.addSignalHandler("NOSUCH", () -> { })).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("unknown signal");
+            assertThatThrownBy(() -> loop.addSignalHandler("QUIT", () -> { })).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("cannot be handled");
+            return null;
+        });
+    }
 }
