@@ -23,6 +23,8 @@ import io.jasyncio.internal.Sneaky;
  */
 public final class Context {
     private static final ThreadLocal<Context> OFF_LOOP = new ThreadLocal<>();
+    /** Every binding added, copied on write (read on every task switch: no lock there). */
+    private static volatile ThreadBinding[] bindings = new ThreadBinding[0];
 
     Map<ContextVar<?>, Object> values;
     private boolean entered;
@@ -92,11 +94,13 @@ public final class Context {
         Context previous = loop != null ? loop.currentContext : OFF_LOOP.get();
         entered = true;
         setCurrent(loop, this);
+        Object[] saved = installBindings(this);
         try {
             return body.call();
         } catch (Exception e) {
             throw Sneaky.raise(e);
         } finally {
+            restoreBindings(saved);
             setCurrent(loop, previous);
             entered = false;
         }
@@ -109,6 +113,59 @@ public final class Context {
             OFF_LOOP.remove();
         } else {
             OFF_LOOP.set(c);
+        }
+    }
+
+    // ---------------------------------------------------------------- thread bindings
+
+    /**
+     * Makes thread-bound state follow the context from now on, for every loop of this JVM: see
+     * {@link ThreadBinding}. Add bindings at start-up, before tasks run.
+     */
+    public static synchronized void addThreadBinding(ThreadBinding binding) {
+        Objects.requireNonNull(binding, "binding");
+        ThreadBinding[] next = java.util.Arrays.copyOf(bindings, bindings.length + 1);
+        next[next.length - 1] = binding;
+        bindings = next;
+    }
+
+    /** Removes a binding added before; false if it was not there. */
+    public static synchronized boolean removeThreadBinding(ThreadBinding binding) {
+        java.util.List<ThreadBinding> list = new java.util.ArrayList<>(java.util.List.of(bindings));
+        boolean removed = list.remove(binding);
+        bindings = list.toArray(new ThreadBinding[0]);
+        return removed;
+    }
+
+    /** Installs every binding for {@code context} on this thread; null (nothing to restore) when there are none. */
+    static Object[] installBindings(Context context) {
+        ThreadBinding[] bs = bindings;
+        if (bs.length == 0) {
+            return null;
+        }
+        Object[] saved = new Object[bs.length + 1];
+        saved[0] = bs;
+        for (int i = 0; i < bs.length; i++) {
+            saved[i + 1] = bs[i].install(context);
+        }
+        return saved;
+    }
+
+    /** Undoes {@link #installBindings}, in reverse order. */
+    static void restoreBindings(Object[] saved) {
+        if (saved == null) {
+            return;
+        }
+        ThreadBinding[] bs = (ThreadBinding[]) saved[0];
+        for (int i = bs.length - 1; i >= 0; i--) {
+            bs[i].restore(saved[i + 1]);
+        }
+    }
+
+    /** A variable changed in the current context: bindings show the new state (their saved state stays). */
+    static void refreshBindings(Context context) {
+        for (ThreadBinding b : bindings) {
+            b.install(context);
         }
     }
 

@@ -68,6 +68,7 @@ public final class ContextVar<T> {
         Context c = Context.current();
         Token<T> token = new Token<>(this, c, c.get(this), c.containsKey(this));
         c.put(this, value);
+        Context.refreshBindings(c);
         return token;
     }
 
@@ -93,6 +94,7 @@ public final class ContextVar<T> {
         } else {
             token.context.remove(this);
         }
+        Context.refreshBindings(token.context);
     }
 
     @Override

@@ -43,6 +43,7 @@ public class Handle {
             return;
         }
         loop.currentContext = context;
+        Object[] bound = Context.installBindings(context);
         try {
             cb.run();
         } catch (VirtualMachineError fatal) {
@@ -50,6 +51,7 @@ public class Handle {
         } catch (Throwable t) {
             loop.callExceptionHandler(ExceptionContext.of("Exception in callback " + cb, t).withHandle(this));
         } finally {
+            Context.restoreBindings(bound);
             loop.currentContext = null;
         }
     }

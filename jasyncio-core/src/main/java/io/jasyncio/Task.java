@@ -81,6 +81,8 @@ public final class Task<T> extends Future<T> {
 
     /** This task's own context (a copy of its creator's; null while empty). */
     Context context;
+    /** What the thread bindings replaced on the thread running this task's current step, or null. */
+    private Object[] bindingsOnThisThread;
 
     /** The loop's intrusive list of unfinished tasks (invariant 3). */
     Task<?> prevLive, nextLive;
@@ -142,6 +144,7 @@ public final class Task<T> extends Future<T> {
     private void body() {
         loop.bindCurrentThread();
         run = RUNNING;
+        bindingsOnThisThread = Context.installBindings(loop.currentContext);
         T value;
         try {
             throwPendingCancellation(); // cancelled before its first step
@@ -166,18 +169,26 @@ public final class Task<T> extends Future<T> {
     }
 
     private void finish() {
+        Context.restoreBindings(bindingsOnThisThread);
+        bindingsOnThisThread = null;
         run = DONE;
         waiter = null;
         loop.taskFinished(this);
     }
 
-    /** Suspends the strand; the caller has arranged the wake-up. */
+    /**
+     * Suspends the strand; the caller has arranged the wake-up. Thread bindings
+     * ({@link ThreadBinding}) are taken off the thread while the task is away and put back on the
+     * thread that resumes it.
+     */
     private void park() {
         run = PARKED;
+        Context.restoreBindings(bindingsOnThisThread);
         try {
             strand.suspend();
         } finally {
             run = RUNNING;
+            bindingsOnThisThread = Context.installBindings(loop.currentContext);
         }
     }
 

@@ -151,4 +151,58 @@ class ContextVarTest {
             return null;
         });
     }
+
+    // ---------------------------------------------------------------- thread bindings (MDC-style)
+
+    @Test
+    void aThreadLocalBoundToAContextVarFollowsEachTaskAndItsWorkerThreads() {
+        ContextVar<String> requestId = new ContextVar<>("requestId");
+        ThreadLocal<String> mdc = new ThreadLocal<>();
+        ThreadBinding binding = ThreadBinding.of(requestId, mdc);
+        Context.addThreadBinding(binding);
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger("io.jasyncio.test.mdc");
+        List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                logged.add("[" + mdc.get() + "] " + r.getMessage()); // what an MDC-based layout would print
+            }
+
+            @Override
+            public void flush() { }
+
+            @Override
+            public void close() { }
+        };
+        jul.addHandler(handler);
+        jul.setUseParentHandlers(false);
+        System.Logger log = System.getLogger("io.jasyncio.test.mdc");
+        try {
+            TestLoop.run(TestLoop.options().withVirtualTime(false), () -> {
+                List<Task<String>> requests = new ArrayList<>();
+                for (String id : List.of("req-1", "req-2")) {
+                    requests.add(Asyncio.createTask(() -> {
+                        requestId.set(id);
+                        log.log(System.Logger.Level.INFO, "start");
+                        Asyncio.sleep(0.01); // the other request runs meanwhile on the same thread
+                        String onWorker = Asyncio.toThread(() -> {
+                            log.log(System.Logger.Level.INFO, "blocking work");
+                            return mdc.get();
+                        });
+                        log.log(System.Logger.Level.INFO, "done");
+                        return onWorker;
+                    }));
+                }
+                assertThat(Asyncio.gather(requests)).containsExactly("req-1", "req-2");
+                assertThat(mdc.get()).as("the main task never set it").isNull();
+                return null;
+            });
+            assertThat(logged).containsExactlyInAnyOrder("[req-1] start", "[req-2] start", "[req-1] blocking work",
+                    "[req-2] blocking work", "[req-1] done", "[req-2] done");
+            assertThat(mdc.get()).as("nothing left on the test thread").isNull();
+        } finally {
+            jul.removeHandler(handler);
+            assertThat(Context.removeThreadBinding(binding)).isTrue();
+        }
+    }
 }
