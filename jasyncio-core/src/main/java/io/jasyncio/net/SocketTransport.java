@@ -22,7 +22,8 @@ import java.util.Objects;
  * </pre>
  * Invariants: (1) {@code connectionLost} is called exactly once, on a later loop turn, and the
  * channel is closed right after it; (2) the writer is registered exactly while the buffer is not
- * empty; (3) the protocol is paused exactly while the buffer is above the high-water mark.
+ * empty (and the queue exists exactly then); (3) pausing and resuming the protocol is the
+ * {@link WriteFlowControl}'s business, fed with every byte queued and flushed.
  *
  * <p>Implementation notes: reads go into one direct buffer shared by every transport of the loop
  * (the loop is single-threaded and {@code dataReceived} may not keep the view), so an idle
@@ -36,10 +37,9 @@ public final class SocketTransport implements Transport {
     private final EventLoop loop;
     private final SocketChannel channel;
     private Protocol protocol;
-    private final ArrayDeque<ByteBuffer> writeQueue = new ArrayDeque<>();
-    private int buffered;
-    private int high = 64 * 1024, low = 16 * 1024;
-    private boolean protocolPaused;
+    /** Bytes the socket did not take at once; null while empty (an idle connection holds no queue). */
+    private ArrayDeque<ByteBuffer> writeQueue;
+    private final WriteFlowControl flow;
     private boolean reading = true;
     private boolean closing;
     private boolean lost;
@@ -51,6 +51,7 @@ public final class SocketTransport implements Transport {
         this.loop = loop;
         this.channel = channel;
         this.protocol = protocol;
+        this.flow = new WriteFlowControl(loop, () -> this.protocol.pauseWriting(), () -> this.protocol.resumeWriting());
         try {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         } catch (IOException | UnsupportedOperationException ignored) {
@@ -158,7 +159,7 @@ public final class SocketTransport implements Transport {
         if (!data.hasRemaining()) {
             return;
         }
-        if (writeQueue.isEmpty()) {
+        if (writeQueue == null) {
             try {
                 channel.write(data);
             } catch (IOException e) {
@@ -169,22 +170,22 @@ public final class SocketTransport implements Transport {
                 return;
             }
             loop.addWriter(channel, this::onWritable);
+            writeQueue = new ArrayDeque<>(4);
         }
         ByteBuffer copy = ByteBuffer.allocate(data.remaining());
         copy.put(data).flip();
         writeQueue.add(copy);
-        buffered += copy.remaining();
-        maybePauseProtocol();
+        flow.add(copy.remaining());
     }
 
     private void onWritable() {
         if (lost) {
             return;
         }
+        long n;
         try {
             ByteBuffer[] bufs = writeQueue.toArray(new ByteBuffer[0]);
-            long n = channel.write(bufs);
-            buffered -= (int) n;
+            n = channel.write(bufs);
             while (!writeQueue.isEmpty() && !writeQueue.peekFirst().hasRemaining()) {
                 writeQueue.pollFirst();
             }
@@ -192,8 +193,14 @@ public final class SocketTransport implements Transport {
             fatalError(e);
             return;
         }
-        maybeResumeProtocol();
         if (writeQueue.isEmpty()) {
+            writeQueue = null;
+        }
+        flow.remove((int) n);
+        if (lost) {
+            return; // the protocol's resumeWriting closed or aborted the transport
+        }
+        if (writeQueue == null) {
             loop.removeWriter(channel);
             if (closing) {
                 lose(null);
@@ -203,42 +210,14 @@ public final class SocketTransport implements Transport {
         }
     }
 
-    private void maybePauseProtocol() {
-        if (!protocolPaused && buffered > high) {
-            protocolPaused = true;
-            try {
-                protocol.pauseWriting();
-            } catch (RuntimeException e) {
-                loop.callExceptionHandler(ExceptionContext.of("protocol.pauseWriting() failed", e));
-            }
-        }
-    }
-
-    private void maybeResumeProtocol() {
-        if (protocolPaused && buffered <= low) {
-            protocolPaused = false;
-            try {
-                protocol.resumeWriting();
-            } catch (RuntimeException e) {
-                loop.callExceptionHandler(ExceptionContext.of("protocol.resumeWriting() failed", e));
-            }
-        }
-    }
-
     @Override
     public void setWriteBufferLimits(int high, int low) {
-        if (high < 0 || low < 0 || low > high) {
-            throw new IllegalArgumentException("need 0 <= low <= high, got high=" + high + ", low=" + low);
-        }
-        this.high = high;
-        this.low = low;
-        maybePauseProtocol();
-        maybeResumeProtocol();
+        flow.setLimits(high, low);
     }
 
     @Override
     public int getWriteBufferSize() {
-        return buffered;
+        return flow.size();
     }
 
     @Override
@@ -247,7 +226,7 @@ public final class SocketTransport implements Transport {
             return;
         }
         eofPending = true;
-        if (writeQueue.isEmpty()) {
+        if (writeQueue == null) {
             shutdownOutput();
         }
     }
@@ -277,7 +256,7 @@ public final class SocketTransport implements Transport {
         closing = true;
         closedByUs = true;
         loop.removeReader(channel);
-        if (writeQueue.isEmpty()) {
+        if (writeQueue == null) {
             lose(null);
         }
     }
@@ -302,8 +281,8 @@ public final class SocketTransport implements Transport {
         if (lost) {
             return;
         }
-        writeQueue.clear();
-        buffered = 0;
+        writeQueue = null;
+        flow.clear();
         closing = true;
         loop.removeReader(channel);
         lose(exc);
@@ -369,6 +348,6 @@ public final class SocketTransport implements Transport {
     @Override
     public String toString() {
         return "SocketTransport[" + (lost ? "closed" : closing ? "closing" : "open") + ", " + getExtraInfo("peername")
-                + (buffered > 0 ? ", buffered=" + buffered : "") + "]";
+                + (flow.size() > 0 ? ", buffered=" + flow.size() : "") + "]";
     }
 }

@@ -126,13 +126,13 @@ public final class StreamReaderProtocol implements Protocol {
         drainWaiters.clear();
     }
 
-    /** asyncio's {@code _drain_helper}. */
-    void drainHelper() throws IOException {
+    /** asyncio's {@code _drain_helper}; returns whether it had to wait. */
+    boolean drainHelper() throws IOException {
         if (connectionLost) {
             throw lostWith instanceof IOException io ? io : new SocketException("Connection lost");
         }
         if (!paused) {
-            return;
+            return false;
         }
         Future<Void> w = loop.createFuture();
         drainWaiters.add(w);
@@ -141,5 +141,6 @@ public final class StreamReaderProtocol implements Protocol {
         } finally {
             drainWaiters.remove(w);
         }
+        return true;
     }
 }

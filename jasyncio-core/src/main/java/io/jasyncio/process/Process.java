@@ -89,6 +89,7 @@ public final class Process {
             PipeWriterTransport t = new PipeWriterTransport(loop, p.getOutputStream(), "jasyncio-stdin-" + pid);
             StreamReaderProtocol proto = new StreamReaderProtocol(new StreamReader());
             t.start(proto);
+            p.onExit().thenRun(t::childExited); // the writer thread must not outlive the child
             stdin = proto.writer();
         }
         StreamReader stdout = out == Redirect.PIPE ? pump(loop, p.getInputStream(), "jasyncio-stdout-" + pid) : null;
