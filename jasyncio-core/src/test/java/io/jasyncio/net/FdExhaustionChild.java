@@ -1,0 +1,83 @@
+package io.jasyncio.net;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.ExceptionContext;
+import io.jasyncio.LoopOptions;
+import io.jasyncio.Runner;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The child JVM of the descriptor-exhaustion tests (run with a low {@code ulimit -n}): an echo server
+ * driven by commands on stdin, one per line, each answered on stdout.
+ * <ul>
+ *   <li>{@code FILL}: opens /dev/null until the process is out of descriptors; answers {@code FILLED n}</li>
+ *   <li>{@code HOLD ms}: waits for a new report to the exception handler, then {@code ms} more (the
+ *       server retries meanwhile); answers {@code REPORTS total}</li>
+ *   <li>{@code RELEASE}: closes those files; answers {@code RELEASED}</li>
+ *   <li>{@code QUIT}: closes the server; answers {@code REPORTS total} and exits</li>
+ * </ul>
+ */
+public final class FdExhaustionChild {
+    private FdExhaustionChild() {}
+
+    public static void main(String[] args) throws Exception {
+        List<ExceptionContext> reports = new ArrayList<>();
+        List<FileChannel> hog = new ArrayList<>();
+        BufferedReader commands = new BufferedReader(new InputStreamReader(System.in));
+        try (Runner runner = new Runner(LoopOptions.defaults().handleSigint(false))) {
+            runner.getLoop().setExceptionHandler((loop, ctx) -> reports.add(ctx));
+            runner.run(() -> {
+                Server server = Net.startServer((r, w) -> {
+                    for (byte[] line : r) {
+                        w.write(line);
+                        w.drain();
+                    }
+                    w.close();
+                }, "127.0.0.1", 0);
+                System.out.println("PORT " + server.port());
+                int seen = 0;
+                while (true) {
+                    String cmd = Asyncio.toThread(commands::readLine);
+                    if (cmd == null || cmd.equals("QUIT")) {
+                        break;
+                    }
+                    if (cmd.equals("FILL")) {
+                        try {
+                            while (true) {
+                                hog.add(FileChannel.open(Path.of("/dev/null")));
+                            }
+                        } catch (IOException outOfDescriptors) {
+                            System.out.println("FILLED " + hog.size() + " " + outOfDescriptors.getMessage());
+                        }
+                    } else if (cmd.startsWith("HOLD ")) {
+                        while (reports.size() == seen) {
+                            Asyncio.sleep(0.01);
+                        }
+                        Asyncio.sleep(Long.parseLong(cmd.substring(5)) / 1000.0);
+                        seen = reports.size();
+                        System.out.println("REPORTS " + reports.size());
+                    } else if (cmd.equals("RELEASE")) {
+                        for (FileChannel f : hog) {
+                            f.close();
+                        }
+                        hog.clear();
+                        System.out.println("RELEASED");
+                    }
+                }
+                server.close();
+                server.waitClosed();
+                return null;
+            });
+        }
+        System.out.println("REPORTS " + reports.size());
+        for (ExceptionContext ctx : reports.subList(0, Math.min(3, reports.size()))) {
+            System.out.println("REPORT " + ctx.message());
+        }
+    }
+}
