@@ -93,10 +93,7 @@ public final class Server implements AutoCloseable {
             Protocol protocol = factory.get();
             SocketTransport t = new SocketTransport(loop, client, protocol);
             clients.add(t);
-            t.onClosed(() -> {
-                clients.remove(t);
-                wakeCloseWaiters();
-            });
+            t.acceptedBy(this);
             t.start();
         }
     }
@@ -125,6 +122,12 @@ public final class Server implements AutoCloseable {
             }
         });
         acceptRetries.add(self[0]);
+    }
+
+    /** A connection this server accepted is gone. */
+    void connectionClosed(SocketTransport t) {
+        clients.remove(t);
+        wakeCloseWaiters();
     }
 
     /** The listening addresses. */

@@ -27,7 +27,8 @@ import java.util.Objects;
  *
  * <p>Implementation notes: reads go into one direct buffer shared by every transport of the loop
  * (the loop is single-threaded and {@code dataReceived} may not keep the view), so an idle
- * connection holds no read memory. A write first goes straight to the socket; only the rest is
+ * connection holds no read memory; the write queue and the flow control are made when the first
+ * byte must be queued, so it holds no write memory either (docs/benchmarks.md, idle connections). A write first goes straight to the socket; only the rest is
  * copied into the write queue, flushed with a gathering write when the socket is writable.
  */
 public final class SocketTransport implements Transport {
@@ -39,7 +40,8 @@ public final class SocketTransport implements Transport {
     private Protocol protocol;
     /** Bytes the socket did not take at once; null while empty (an idle connection holds no queue). */
     private ArrayDeque<ByteBuffer> writeQueue;
-    private final WriteFlowControl flow;
+    /** Created with the first queued byte (or limits): an idle connection holds none. */
+    private WriteFlowControl flow;
     private boolean reading = true;
     private boolean closing;
     private boolean lost;
@@ -51,7 +53,6 @@ public final class SocketTransport implements Transport {
         this.loop = loop;
         this.channel = channel;
         this.protocol = protocol;
-        this.flow = new WriteFlowControl(loop, () -> this.protocol.pauseWriting(), () -> this.protocol.resumeWriting());
         try {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         } catch (IOException | UnsupportedOperationException ignored) {
@@ -175,7 +176,7 @@ public final class SocketTransport implements Transport {
         ByteBuffer copy = ByteBuffer.allocate(data.remaining());
         copy.put(data).flip();
         writeQueue.add(copy);
-        flow.add(copy.remaining());
+        flow().add(copy.remaining());
     }
 
     private void onWritable() {
@@ -212,12 +213,19 @@ public final class SocketTransport implements Transport {
 
     @Override
     public void setWriteBufferLimits(int high, int low) {
-        flow.setLimits(high, low);
+        flow().setLimits(high, low);
     }
 
     @Override
     public int getWriteBufferSize() {
-        return flow.size();
+        return flow == null ? 0 : flow.size();
+    }
+
+    private WriteFlowControl flow() {
+        if (flow == null) {
+            flow = new WriteFlowControl(loop, () -> protocol.pauseWriting(), () -> protocol.resumeWriting());
+        }
+        return flow;
     }
 
     @Override
@@ -282,7 +290,9 @@ public final class SocketTransport implements Transport {
             return;
         }
         writeQueue = null;
-        flow.clear();
+        if (flow != null) {
+            flow.clear();
+        }
         closing = true;
         loop.removeReader(channel);
         lose(exc);
@@ -305,18 +315,18 @@ public final class SocketTransport implements Transport {
                 } catch (IOException ignored) {
                     // nothing more to do for a channel that is going away
                 }
-                if (onClosed != null) {
-                    onClosed.run();
+                if (server != null) {
+                    server.connectionClosed(this);
                 }
             }
         });
     }
 
-    private Runnable onClosed;
+    /** The server that accepted this connection, told when it is gone; null for a client. */
+    private Server server;
 
-    /** Called by a {@link Server} to learn when this connection is gone. */
-    void onClosed(Runnable r) {
-        this.onClosed = r;
+    void acceptedBy(Server s) {
+        this.server = s;
     }
 
     // ---------------------------------------------------------------- info
@@ -348,6 +358,6 @@ public final class SocketTransport implements Transport {
     @Override
     public String toString() {
         return "SocketTransport[" + (lost ? "closed" : closing ? "closing" : "open") + ", " + getExtraInfo("peername")
-                + (flow.size() > 0 ? ", buffered=" + flow.size() : "") + "]";
+                + (getWriteBufferSize() > 0 ? ", buffered=" + getWriteBufferSize() : "") + "]";
     }
 }

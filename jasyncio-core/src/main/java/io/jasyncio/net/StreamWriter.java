@@ -128,7 +128,7 @@ public final class StreamWriter implements AutoCloseable {
      */
     public void waitClosed() throws IOException {
         try {
-            protocol.closed.await();
+            protocol.closedFuture().await();
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Exception e) {
