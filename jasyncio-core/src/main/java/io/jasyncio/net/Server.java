@@ -167,10 +167,14 @@ public final class Server implements AutoCloseable {
             loop.removeReader(ch);
             closeQuietly(ch);
         }
-        loop.callSoon(() -> { // the selector deregistered the sockets at the start of this turn
-            socketsReleased = true;
-            wakeCloseWaiters();
-        });
+        if (loop.isClosed()) {
+            socketsReleased = true; // closing the selector released them
+        } else {
+            loop.callSoon(() -> { // the selector deregistered the sockets at the start of this turn
+                socketsReleased = true;
+                wakeCloseWaiters();
+            });
+        }
         if (socketFile != null) {
             try {
                 java.nio.file.Files.deleteIfExists(socketFile);

@@ -257,13 +257,29 @@ final class TlsProtocol implements Protocol {
         while ((task = engine.getDelegatedTask()) != null) {
             tasks.add(task);
         }
-        tasksRunning = true;
-        Future<Void> done = loop.runInExecutor(null, () -> {
+        Future<Void> done;
+        try {
+            done = loop.runInExecutor(null, () -> {
+                for (Runnable t : tasks) {
+                    t.run();
+                }
+                return null;
+            });
+        } catch (java.util.concurrent.RejectedExecutionException shutDown) {
+            // The default executor was shut down (the loop is shutting down): run them here rather than never.
             for (Runnable t : tasks) {
                 t.run();
             }
-            return null;
-        });
+            loop.callSoon(() -> {
+                try {
+                    advance();
+                } catch (SSLException e) {
+                    fail(e);
+                }
+            });
+            return;
+        }
+        tasksRunning = true;
         done.addDoneCallback(f -> {
             tasksRunning = false;
             if (state == State.CLOSED) {
@@ -513,8 +529,8 @@ final class TlsProtocol implements Protocol {
 
         @Override
         public void setWriteBufferLimits(int high, int low) {
-            raw.setWriteBufferLimits(high, low); // validates; the raw transport signals at the same marks
-            appFlow.setLimits(high, low);
+            appFlow.setLimits(high, low); // validates
+            raw.setWriteBufferLimits(high, low); // the raw transport signals at the same marks
         }
 
         /** Plaintext not yet encrypted plus ciphertext not yet sent (invariant 5). */

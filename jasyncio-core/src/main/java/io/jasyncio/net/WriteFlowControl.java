@@ -32,7 +32,8 @@ import java.util.function.IntSupplier;
  * Invariants: (1) pause and resume alternate, starting with pause; (2) the protocol is paused exactly
  * while the size was last seen above the high-water mark and has not fallen to the low one since;
  * (3) {@code 0 <= low <= high}. A callback that throws goes to the loop's exception handler (asyncio
- * reports "protocol.pause_writing() failed") and does not change the state.
+ * reports "protocol.pause_writing() failed"); the state has changed all the same, so the next
+ * crossing still signals the opposite callback.
  *
  * <p>Loop-confined, like the transport that owns it.
  */
