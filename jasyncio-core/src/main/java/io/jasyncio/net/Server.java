@@ -56,6 +56,8 @@ public final class Server implements AutoCloseable {
     private boolean socketsReleased;
     /** Accepting failed for lack of resources and was reported; cleared by the next successful accept. */
     private boolean outOfResources;
+    /** Accepts that failed for lack of resources, over the server's life. */
+    private long acceptFailures;
     private java.nio.file.Path socketFile;
 
     Server(EventLoop loop, List<ServerSocketChannel> channels, Supplier<? extends Protocol> factory) {
@@ -107,6 +109,7 @@ public final class Server implements AutoCloseable {
 
     /** Takes {@code ch} out of the selector for {@link #ACCEPT_RETRY_DELAY}; reports once per burst. */
     private void backOff(ServerSocketChannel ch, IOException e) {
+        acceptFailures++;
         loop.removeReader(ch);
         if (!outOfResources) {
             outOfResources = true;
@@ -122,6 +125,11 @@ public final class Server implements AutoCloseable {
             }
         });
         acceptRetries.add(self[0]);
+    }
+
+    /** How many accepts failed for lack of descriptors or memory (each one is followed by a back-off). */
+    long acceptFailures() {
+        return acceptFailures;
     }
 
     /** A connection this server accepted is gone. */

@@ -34,11 +34,18 @@ import org.junit.jupiter.api.Timeout;
 public abstract class AbstractStreamContractTest {
 
     /**
-     * One direction of a stream: bytes written to {@code sender} arrive at {@code receiver}.
+     * One direction of a stream: bytes written to {@code sender} arrive at {@code receiver}; for a two-way
+     * stream also the way back, from {@code replier} to {@code replyReader} (both null for a one-way one).
      * @param closeReceiver ends the receiving side (its transport closes, or its peer goes away)
      * @param cleanup       releases everything, on the loop
      */
-    protected record Ends(StreamWriter sender, StreamReader receiver, Runnable closeReceiver, Cleanup cleanup) {}
+    protected record Ends(StreamWriter sender, StreamReader receiver, Runnable closeReceiver, Cleanup cleanup,
+                          StreamWriter replier, StreamReader replyReader) {
+        /** A one-way stream. */
+        protected Ends(StreamWriter sender, StreamReader receiver, Runnable closeReceiver, Cleanup cleanup) {
+            this(sender, receiver, closeReceiver, cleanup, null, null);
+        }
+    }
 
     @FunctionalInterface
     protected interface Cleanup {
@@ -107,6 +114,24 @@ public abstract class AbstractStreamContractTest {
             endSending(e.sender());
             assertThat(new String(e.receiver().read(), StandardCharsets.UTF_8)).isEqualTo("last words");
             assertThat(e.receiver().atEof()).isTrue();
+        });
+    }
+
+    @Test
+    void aHalfCloseKeepsTheWayBackOpen() {
+        withStream(e -> {
+            org.junit.jupiter.api.Assumptions.assumeTrue(e.replier() != null && e.sender().canWriteEof(),
+                    "a two-way stream that can half-close");
+            e.sender().write("question");
+            e.sender().writeEof();
+            assertThat(new String(e.receiver().read(), StandardCharsets.UTF_8)).isEqualTo("question");
+            byte[] answer = random(1 << 20, 4);
+            Task<byte[]> reading = createTask(() -> e.replyReader().read()); // more than the buffers on the way hold
+            e.replier().write(answer);
+            e.replier().drain();
+            e.replier().writeEof();
+            byte[] got = reading.await();
+            assertThat(Arrays.equals(got, answer)).as("1 MiB back after the half-close").isTrue();
         });
     }
 

@@ -18,7 +18,8 @@ import java.util.List;
  * <ul>
  *   <li>{@code FILL}: opens /dev/null until the process is out of descriptors; answers {@code FILLED n}</li>
  *   <li>{@code HOLD ms}: waits for a new report to the exception handler, then {@code ms} more (the
- *       server retries meanwhile); answers {@code REPORTS total}</li>
+ *       server retries meanwhile); answers {@code REPORTS total FAILURES n}, n the accepts that failed
+ *       during those {@code ms}</li>
  *   <li>{@code RELEASE}: closes those files; answers {@code RELEASED}</li>
  *   <li>{@code QUIT}: closes the server; answers {@code REPORTS total} and exits</li>
  * </ul>
@@ -59,9 +60,10 @@ public final class FdExhaustionChild {
                         while (reports.size() == seen) {
                             Asyncio.sleep(0.01);
                         }
+                        long failuresBefore = server.acceptFailures();
                         Asyncio.sleep(Long.parseLong(cmd.substring(5)) / 1000.0);
                         seen = reports.size();
-                        System.out.println("REPORTS " + reports.size());
+                        System.out.println("REPORTS " + reports.size() + " FAILURES " + (server.acceptFailures() - failuresBefore));
                     } else if (cmd.equals("RELEASE")) {
                         for (FileChannel f : hog) {
                             f.close();

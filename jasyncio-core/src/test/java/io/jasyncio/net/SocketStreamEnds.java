@@ -27,6 +27,6 @@ final class SocketStreamEnds {
             serverSide.writer().transport().abort();
             server.close();
             server.waitClosed();
-        });
+        }, serverSide.writer(), client.reader());
     }
 }
