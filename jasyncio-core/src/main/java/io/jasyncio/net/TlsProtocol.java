@@ -63,6 +63,8 @@ final class TlsProtocol implements Protocol {
     private final WriteFlowControl appFlow;
     private TimerHandle handshakeTimer;
     private boolean tasksRunning;
+    /** The peer's FIN came while delegated tasks ran: its close_notify may still be in netIn, unread. */
+    private boolean eofWhileTasksRun;
     /** The application protocol runs: connectionMade was called (or it ran before an upgrade). */
     private boolean appStarted;
     private boolean appLost;
@@ -99,8 +101,6 @@ final class TlsProtocol implements Protocol {
         netIn = ByteBuffer.allocate(session.getPacketBufferSize());
         appIn = ByteBuffer.allocate(session.getApplicationBufferSize());
     }
-
-
 
     private static boolean isIpLiteral(String host) {
         return host.indexOf(':') >= 0 || host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
@@ -153,6 +153,10 @@ final class TlsProtocol implements Protocol {
 
     @Override
     public boolean eofReceived() {
+        if (tasksRunning) {
+            eofWhileTasksRun = true;
+            return true; // keep the raw transport: decided once the records before the FIN are unwrapped
+        }
         eofFromPeer = true;
         try {
             engine.closeInbound(); // throws if the peer did not send close_notify (truncation)
@@ -294,6 +298,13 @@ final class TlsProtocol implements Protocol {
                 advance();
             } catch (SSLException e) {
                 fail(e);
+                return;
+            }
+            if (eofWhileTasksRun && !tasksRunning && state != State.CLOSED) {
+                eofWhileTasksRun = false;
+                if (!eofReceived()) {
+                    raw.close();
+                }
             }
         });
     }
