@@ -43,14 +43,14 @@ class ServerTest {
     @Test
     void waitClosedStillWaitsForTheConnections() {
         StrictLoop.run(StrictLoop.realTime(), () -> {
+            io.jasyncio.Future<Void> accepted = io.jasyncio.Asyncio.getRunningLoop().createFuture();
             Server s = Net.startServer((r, w) -> {
+                accepted.setResult(null);
                 r.read();
                 w.close();
             }, "127.0.0.1", 0);
             StreamPair c = Net.openConnection("127.0.0.1", s.port());
-            c.writer().write("x");
-            c.writer().drain();
-            io.jasyncio.Asyncio.sleep(0.05); // the server accepted it
+            accepted.await();
             s.close();
             io.jasyncio.Task<Void> waiting = io.jasyncio.Asyncio.createTask(() -> {
                 s.waitClosed();

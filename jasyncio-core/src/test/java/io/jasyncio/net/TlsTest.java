@@ -271,13 +271,16 @@ class TlsTest {
         }, "127.0.0.1", 0, tls);
     }
 
-    /** Connects, sends "partial" and cuts TCP without close_notify (abort). */
-    private static void sendAndCut(int port) throws Exception {
+    /**
+     * Connects, sends "partial" and ends TCP under TLS without close_notify: a FIN straight from the
+     * socket (a reset would be a different error). Returns the client, to be aborted by the caller.
+     */
+    private static StreamPair sendAndCut(int port) throws Exception {
         StreamPair c = Net.openConnection("localhost", port, TlsOptions.of(certs.clientContext()));
         c.writer().write("partial");
         c.writer().drain();
-        sleep(0.05); // let the bytes leave before the reset
-        c.writer().transport().abort();
+        ((java.nio.channels.SocketChannel) c.writer().getExtraInfo("socket")).shutdownOutput();
+        return c;
     }
 
     @Test
@@ -285,8 +288,9 @@ class TlsTest {
         CompletableFuture<Object> outcome = new CompletableFuture<>();
         StrictLoop.run(StrictLoop.realTime(), () -> {
             try (Server s = truncationObserver(TlsOptions.of(certs.serverContext()), outcome)) {
-                sendAndCut(s.port());
+                StreamPair c = sendAndCut(s.port());
                 Asyncio.await(outcome);
+                c.writer().transport().abort();
             }
             return null;
         });
@@ -299,8 +303,9 @@ class TlsTest {
         CompletableFuture<Object> outcome = new CompletableFuture<>();
         StrictLoop.run(StrictLoop.realTime(), () -> {
             try (Server s = truncationObserver(TlsOptions.of(certs.serverContext()).suppressRaggedEofs(true), outcome)) {
-                sendAndCut(s.port());
+                StreamPair c = sendAndCut(s.port());
                 Asyncio.await(outcome);
+                c.writer().transport().abort();
             }
             return null;
         });
