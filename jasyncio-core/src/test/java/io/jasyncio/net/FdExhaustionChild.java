@@ -16,7 +16,9 @@ import java.util.List;
  * The child JVM of the descriptor-exhaustion tests (run with a low {@code ulimit -n}): an echo server
  * driven by commands on stdin, one per line, each answered on stdout.
  * <ul>
- *   <li>{@code FILL}: opens /dev/null until the process is out of descriptors; answers {@code FILLED n}</li>
+ *   <li>{@code FILL}: once the connections of the last round are gone, opens /dev/null until the
+ *       process is out of descriptors (again after a few loop turns, for descriptors released late);
+ *       answers {@code FILLED n message}</li>
  *   <li>{@code HOLD ms}: waits for a new report to the exception handler, then {@code ms} more (the
  *       server retries meanwhile); answers {@code REPORTS total FAILURES n}, n the accepts that failed
  *       during those {@code ms}</li>
@@ -27,19 +29,40 @@ import java.util.List;
 public final class FdExhaustionChild {
     private FdExhaustionChild() {}
 
+    /** Opens /dev/null until the process is out of descriptors; returns how many it opened, the error in {@code why}. */
+    private static int fill(List<FileChannel> hog, String[] why) {
+        int added = 0;
+        try {
+            while (true) {
+                hog.add(FileChannel.open(Path.of("/dev/null")));
+                added++;
+            }
+        } catch (IOException outOfDescriptors) {
+            why[0] = outOfDescriptors.getMessage();
+        }
+        return added;
+    }
+
     public static void main(String[] args) throws Exception {
         List<ExceptionContext> reports = new ArrayList<>();
+        int[] connections = {0};
         List<FileChannel> hog = new ArrayList<>();
         BufferedReader commands = new BufferedReader(new InputStreamReader(System.in));
         try (Runner runner = new Runner(LoopOptions.defaults().handleSigint(false))) {
             runner.getLoop().setExceptionHandler((loop, ctx) -> reports.add(ctx));
             runner.run(() -> {
                 Server server = Net.startServer((r, w) -> {
-                    for (byte[] line : r) {
-                        w.write(line);
-                        w.drain();
+                    connections[0]++;
+                    try {
+                        for (byte[] line : r) {
+                            w.write(line);
+                            w.drain();
+                        }
+                        w.close();
+                        w.waitClosed();
+                    } finally {
+                        connections[0]--;
                     }
-                    w.close();
                 }, "127.0.0.1", 0);
                 System.out.println("PORT " + server.port());
                 int seen = 0;
@@ -49,13 +72,15 @@ public final class FdExhaustionChild {
                         break;
                     }
                     if (cmd.equals("FILL")) {
-                        try {
-                            while (true) {
-                                hog.add(FileChannel.open(Path.of("/dev/null")));
-                            }
-                        } catch (IOException outOfDescriptors) {
-                            System.out.println("FILLED " + hog.size() + " " + outOfDescriptors.getMessage());
+                        while (connections[0] > 0) {
+                            Asyncio.sleep(0.01);
                         }
+                        String[] why = {""};
+                        fill(hog, why);
+                        do { // a closed socket's descriptor is released a loop turn later: fill until none comes back
+                            Asyncio.sleep(0.02);
+                        } while (fill(hog, why) > 0);
+                        System.out.println("FILLED " + hog.size() + " " + why[0]);
                     } else if (cmd.startsWith("HOLD ")) {
                         while (reports.size() == seen) {
                             Asyncio.sleep(0.01);
