@@ -158,5 +158,29 @@ class ProcessTest {
         }
         assertThat(alive).as("pipe threads still alive after their child exited").isEmpty();
     }
+
+    @Test
+    void closingStdinEndsItsThreadWhileTheChildRuns() throws Exception {
+        long[] pid = {0};
+        run(() -> {
+            Process p = Process.createSubprocessExec(List.of("sleep", "30"), Redirect.PIPE, Redirect.DEVNULL, Redirect.DEVNULL);
+            pid[0] = p.pid();
+            p.stdin().close();
+            p.stdin().waitClosed(); // the writer thread closed the pipe and said so
+            Thread stdinThread = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals("jasyncio-stdin-" + pid[0])).findFirst().orElse(null);
+            if (stdinThread != null) {
+                Asyncio.toThread(() -> {
+                    stdinThread.join(30_000); // a hang bound
+                    return null;
+                });
+                assertThat(stdinThread.isAlive()).as("the stdin thread after close()").isFalse();
+            }
+            assertThat(p.returncode()).as("the child still runs").isNull();
+            p.kill();
+            p.await();
+            return null;
+        });
+    }
 }
 
