@@ -24,15 +24,18 @@ public final class DatagramTransport {
     private final DatagramChannel channel;
     private final DatagramProtocol protocol;
     private final ByteBuffer readBuf = ByteBuffer.allocateDirect(MAX_DATAGRAM);
-    private final ArrayDeque<Object[]> queue = new ArrayDeque<>();
-    private int buffered;
-    private final int high = 64 * 1024, low = 16 * 1024;
-    private boolean paused, closing, lost;
+    private final ArrayDeque<Queued> queue = new ArrayDeque<>();
+    private final WriteFlowControl flow;
+    private boolean closing, lost;
+
+    /** A datagram the socket did not take at once, and where it goes (null: the connected peer). */
+    private record Queued(ByteBuffer data, SocketAddress to) {}
 
     DatagramTransport(EventLoop loop, DatagramChannel channel, DatagramProtocol protocol) {
         this.loop = loop;
         this.channel = channel;
         this.protocol = protocol;
+        this.flow = new WriteFlowControl(loop, protocol::pauseWriting, protocol::resumeWriting);
     }
 
     void start() {
@@ -93,12 +96,8 @@ public final class DatagramTransport {
         }
         ByteBuffer copy = ByteBuffer.allocate(data.remaining());
         copy.put(data).flip();
-        queue.add(new Object[] {copy, addr});
-        buffered += copy.remaining();
-        if (!paused && buffered > high) {
-            paused = true;
-            protocol.pauseWriting();
-        }
+        queue.add(new Queued(copy, addr));
+        flow.add(copy.remaining());
     }
 
     /** Sends {@code data} to {@code addr} (null when connected). */
@@ -107,33 +106,37 @@ public final class DatagramTransport {
     }
 
     private void onWritable() {
+        int sent = 0;
         while (!queue.isEmpty()) {
-            Object[] item = queue.peekFirst();
-            ByteBuffer data = (ByteBuffer) item[0];
-            int size = data.remaining();
+            Queued item = queue.peekFirst();
+            int size = item.data().remaining();
             try {
-                int n = item[1] == null ? channel.write(data) : channel.send(data, (SocketAddress) item[1]);
-                if (n == 0 && data.hasRemaining()) {
-                    return; // still full
+                int n = item.to() == null ? channel.write(item.data()) : channel.send(item.data(), item.to());
+                if (n == 0 && item.data().hasRemaining()) {
+                    break; // still full
                 }
             } catch (IOException e) {
                 protocol.errorReceived(e);
             }
             queue.pollFirst();
-            buffered -= size;
+            sent += size;
         }
-        loop.removeWriter(channel);
-        if (paused && buffered <= low) {
-            paused = false;
-            protocol.resumeWriting();
+        if (queue.isEmpty()) {
+            loop.removeWriter(channel);
         }
-        if (closing) {
+        flow.remove(sent);
+        if (closing && queue.isEmpty()) {
             lose(null);
         }
     }
 
     public int getWriteBufferSize() {
-        return buffered;
+        return flow.size();
+    }
+
+    /** Sets the send queue's high- and low-water marks in bytes (defaults 64 KiB and 16 KiB). */
+    public void setWriteBufferLimits(int high, int low) {
+        flow.setLimits(high, low);
     }
 
     /** Closes after sending what is queued. */
@@ -152,7 +155,7 @@ public final class DatagramTransport {
     public void abort() {
         closing = true;
         queue.clear();
-        buffered = 0;
+        flow.clear();
         loop.removeReader(channel);
         lose(null);
     }

@@ -18,18 +18,46 @@ import java.util.function.Supplier;
  * {@link Net#startServer}; each accepted connection gets a new protocol from the factory.
  *
  * <p>Life cycle: serving from creation; {@link #close()} stops listening (existing connections
- * stay); {@link #waitClosed()} then waits until every connection is gone (asyncio 3.12+).
+ * stay); {@link #waitClosed()} then waits until every connection is gone (asyncio 3.12+) and the
+ * listening sockets are really released, so the port can be bound again as soon as it returns.
  * {@link #closeClients()} and {@link #abortClients()} end them. Loop-confined.
+ *
+ * <h2>States of each listening socket</h2>
+ * <pre>
+ *  state      | in the selector | next
+ *  ACCEPTING  | yes             | BACKING_OFF (accept ran out of descriptors or memory), CLOSED (close)
+ *  BACKING_OFF| no              | ACCEPTING after {@link #ACCEPT_RETRY_DELAY}, CLOSED (close)
+ *  CLOSED     | no              | -
+ * </pre>
+ * Out of descriptors ({@code EMFILE}, {@code ENFILE}) or kernel memory ({@code ENOBUFS}, {@code ENOMEM}),
+ * a pending connection stays in the backlog and the socket stays readable: accepting again at once
+ * would spin at full CPU. As asyncio does, the socket leaves the selector for
+ * {@code ACCEPT_RETRY_DELAY} and then tries again, by itself, until descriptors free up. The loop's
+ * exception handler hears of it once per burst (the first failure after a successful accept).
+ *
+ * <p>Implementation notes: a closed channel that is still registered with a selector keeps its file
+ * descriptor (and its port) until the selector's next select deregisters it, which the loop does at
+ * the start of its next turn; {@link #close()} therefore marks the sockets released from a callback of
+ * that next turn, and {@link #waitClosed()} waits for it.
  */
 public final class Server implements AutoCloseable {
     private static final int ACCEPTS_PER_EVENT = 100;
+    /** How long a server that ran out of descriptors stops accepting: asyncio's {@code ACCEPT_RETRY_DELAY}. */
+    public static final java.time.Duration ACCEPT_RETRY_DELAY = java.time.Duration.ofSeconds(1);
 
     private final EventLoop loop;
     private final List<ServerSocketChannel> channels;
     private final Supplier<? extends Protocol> factory;
     private final Set<SocketTransport> clients = new LinkedHashSet<>();
     private final List<Future<Void>> closeWaiters = new ArrayList<>();
+    private final List<io.jasyncio.TimerHandle> acceptRetries = new ArrayList<>();
     private boolean serving = true;
+    /** After close: the loop has run a turn since, so the selector let go of the sockets. */
+    private boolean socketsReleased;
+    /** Accepting failed for lack of resources and was reported; cleared by the next successful accept. */
+    private boolean outOfResources;
+    /** Accepts that failed for lack of resources, over the server's life. */
+    private long acceptFailures;
     private java.nio.file.Path socketFile;
 
     Server(EventLoop loop, List<ServerSocketChannel> channels, Supplier<? extends Protocol> factory) {
@@ -47,13 +75,17 @@ public final class Server implements AutoCloseable {
             try {
                 client = ch.accept();
             } catch (IOException e) {
-                // EMFILE and friends: report, keep serving (asyncio logs and backs off).
-                loop.callExceptionHandler(io.jasyncio.ExceptionContext.of("accept() failed on " + ch, e));
+                if (isOutOfResources(e)) {
+                    backOff(ch, e);
+                } else {
+                    loop.callExceptionHandler(io.jasyncio.ExceptionContext.of("accept() failed on " + ch, e));
+                }
                 return;
             }
             if (client == null) {
                 return;
             }
+            outOfResources = false;
             try {
                 client.configureBlocking(false);
             } catch (IOException e) {
@@ -63,12 +95,47 @@ public final class Server implements AutoCloseable {
             Protocol protocol = factory.get();
             SocketTransport t = new SocketTransport(loop, client, protocol);
             clients.add(t);
-            t.onClosed(() -> {
-                clients.remove(t);
-                wakeCloseWaiters();
-            });
+            t.acceptedBy(this);
             t.start();
         }
+    }
+
+    /** EMFILE, ENFILE, ENOBUFS, ENOMEM: what asyncio backs off from. The JDK says which only in the message. */
+    private static boolean isOutOfResources(IOException e) {
+        String m = e.getMessage();
+        return m != null && (m.contains("Too many open files") || m.contains("No buffer space available")
+                || m.contains("Cannot allocate memory"));
+    }
+
+    /** Takes {@code ch} out of the selector for {@link #ACCEPT_RETRY_DELAY}; reports once per burst. */
+    private void backOff(ServerSocketChannel ch, IOException e) {
+        acceptFailures++;
+        loop.removeReader(ch);
+        if (!outOfResources) {
+            outOfResources = true;
+            loop.callExceptionHandler(io.jasyncio.ExceptionContext.of("accept() out of system resources on " + ch
+                    + ": not accepting for " + ACCEPT_RETRY_DELAY.toMillis() + " ms, then retrying until it succeeds"
+                    + " (reported once per burst)", e));
+        }
+        io.jasyncio.TimerHandle[] self = new io.jasyncio.TimerHandle[1];
+        self[0] = loop.callLater(ACCEPT_RETRY_DELAY, () -> {
+            acceptRetries.remove(self[0]);
+            if (serving) {
+                loop.addReader(ch, () -> accept(ch));
+            }
+        });
+        acceptRetries.add(self[0]);
+    }
+
+    /** How many accepts failed for lack of descriptors or memory (each one is followed by a back-off). */
+    long acceptFailures() {
+        return acceptFailures;
+    }
+
+    /** A connection this server accepted is gone. */
+    void connectionClosed(SocketTransport t) {
+        clients.remove(t);
+        wakeCloseWaiters();
     }
 
     /** The listening addresses. */
@@ -100,9 +167,21 @@ public final class Server implements AutoCloseable {
             return;
         }
         serving = false;
+        for (io.jasyncio.TimerHandle retry : acceptRetries) {
+            retry.cancel();
+        }
+        acceptRetries.clear();
         for (ServerSocketChannel ch : channels) {
             loop.removeReader(ch);
             closeQuietly(ch);
+        }
+        if (loop.isClosed()) {
+            socketsReleased = true; // closing the selector released them
+        } else {
+            loop.callSoon(() -> { // the selector deregistered the sockets at the start of this turn
+                socketsReleased = true;
+                wakeCloseWaiters();
+            });
         }
         if (socketFile != null) {
             try {
@@ -132,9 +211,13 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    /** Suspends until the server is closed and every connection is gone. */
+    /**
+     * Suspends until the server is closed, its listening sockets are released (the port can be bound
+     * again) and every connection is gone.
+     * Cancellation: nothing is lost; the server goes on closing.
+     */
     public void waitClosed() {
-        while (serving || !clients.isEmpty()) {
+        while (serving || !socketsReleased || !clients.isEmpty()) {
             Future<Void> f = loop.createFuture();
             closeWaiters.add(f);
             try {
@@ -155,7 +238,7 @@ public final class Server implements AutoCloseable {
     }
 
     private void wakeCloseWaiters() {
-        if (!serving && clients.isEmpty()) {
+        if (!serving && socketsReleased && clients.isEmpty()) {
             for (Future<Void> f : new ArrayList<>(closeWaiters)) {
                 if (!f.done()) {
                     f.setResult(null);

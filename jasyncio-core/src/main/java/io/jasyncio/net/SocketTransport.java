@@ -22,11 +22,13 @@ import java.util.Objects;
  * </pre>
  * Invariants: (1) {@code connectionLost} is called exactly once, on a later loop turn, and the
  * channel is closed right after it; (2) the writer is registered exactly while the buffer is not
- * empty; (3) the protocol is paused exactly while the buffer is above the high-water mark.
+ * empty (and the queue exists exactly then); (3) pausing and resuming the protocol is the
+ * {@link WriteFlowControl}'s business, fed with every byte queued and flushed.
  *
  * <p>Implementation notes: reads go into one direct buffer shared by every transport of the loop
  * (the loop is single-threaded and {@code dataReceived} may not keep the view), so an idle
- * connection holds no read memory. A write first goes straight to the socket; only the rest is
+ * connection holds no read memory; the write queue and the flow control are made when the first
+ * byte must be queued, so it holds no write memory either (docs/benchmarks.md, idle connections). A write first goes straight to the socket; only the rest is
  * copied into the write queue, flushed with a gathering write when the socket is writable.
  */
 public final class SocketTransport implements Transport {
@@ -36,10 +38,10 @@ public final class SocketTransport implements Transport {
     private final EventLoop loop;
     private final SocketChannel channel;
     private Protocol protocol;
-    private final ArrayDeque<ByteBuffer> writeQueue = new ArrayDeque<>();
-    private int buffered;
-    private int high = 64 * 1024, low = 16 * 1024;
-    private boolean protocolPaused;
+    /** Bytes the socket did not take at once; null while empty (an idle connection holds no queue). */
+    private ArrayDeque<ByteBuffer> writeQueue;
+    /** Created with the first queued byte (or limits): an idle connection holds none. */
+    private WriteFlowControl flow;
     private boolean reading = true;
     private boolean closing;
     private boolean lost;
@@ -158,7 +160,7 @@ public final class SocketTransport implements Transport {
         if (!data.hasRemaining()) {
             return;
         }
-        if (writeQueue.isEmpty()) {
+        if (writeQueue == null) {
             try {
                 channel.write(data);
             } catch (IOException e) {
@@ -169,22 +171,22 @@ public final class SocketTransport implements Transport {
                 return;
             }
             loop.addWriter(channel, this::onWritable);
+            writeQueue = new ArrayDeque<>(4);
         }
         ByteBuffer copy = ByteBuffer.allocate(data.remaining());
         copy.put(data).flip();
         writeQueue.add(copy);
-        buffered += copy.remaining();
-        maybePauseProtocol();
+        flow().add(copy.remaining());
     }
 
     private void onWritable() {
         if (lost) {
             return;
         }
+        long n;
         try {
             ByteBuffer[] bufs = writeQueue.toArray(new ByteBuffer[0]);
-            long n = channel.write(bufs);
-            buffered -= (int) n;
+            n = channel.write(bufs);
             while (!writeQueue.isEmpty() && !writeQueue.peekFirst().hasRemaining()) {
                 writeQueue.pollFirst();
             }
@@ -192,8 +194,14 @@ public final class SocketTransport implements Transport {
             fatalError(e);
             return;
         }
-        maybeResumeProtocol();
         if (writeQueue.isEmpty()) {
+            writeQueue = null;
+        }
+        flow.remove((int) n);
+        if (lost) {
+            return; // the protocol's resumeWriting closed or aborted the transport
+        }
+        if (writeQueue == null) {
             loop.removeWriter(channel);
             if (closing) {
                 lose(null);
@@ -203,42 +211,21 @@ public final class SocketTransport implements Transport {
         }
     }
 
-    private void maybePauseProtocol() {
-        if (!protocolPaused && buffered > high) {
-            protocolPaused = true;
-            try {
-                protocol.pauseWriting();
-            } catch (RuntimeException e) {
-                loop.callExceptionHandler(ExceptionContext.of("protocol.pauseWriting() failed", e));
-            }
-        }
-    }
-
-    private void maybeResumeProtocol() {
-        if (protocolPaused && buffered <= low) {
-            protocolPaused = false;
-            try {
-                protocol.resumeWriting();
-            } catch (RuntimeException e) {
-                loop.callExceptionHandler(ExceptionContext.of("protocol.resumeWriting() failed", e));
-            }
-        }
-    }
-
     @Override
     public void setWriteBufferLimits(int high, int low) {
-        if (high < 0 || low < 0 || low > high) {
-            throw new IllegalArgumentException("need 0 <= low <= high, got high=" + high + ", low=" + low);
-        }
-        this.high = high;
-        this.low = low;
-        maybePauseProtocol();
-        maybeResumeProtocol();
+        flow().setLimits(high, low);
     }
 
     @Override
     public int getWriteBufferSize() {
-        return buffered;
+        return flow == null ? 0 : flow.size();
+    }
+
+    private WriteFlowControl flow() {
+        if (flow == null) {
+            flow = new WriteFlowControl(loop, () -> protocol.pauseWriting(), () -> protocol.resumeWriting());
+        }
+        return flow;
     }
 
     @Override
@@ -247,7 +234,7 @@ public final class SocketTransport implements Transport {
             return;
         }
         eofPending = true;
-        if (writeQueue.isEmpty()) {
+        if (writeQueue == null) {
             shutdownOutput();
         }
     }
@@ -277,7 +264,7 @@ public final class SocketTransport implements Transport {
         closing = true;
         closedByUs = true;
         loop.removeReader(channel);
-        if (writeQueue.isEmpty()) {
+        if (writeQueue == null) {
             lose(null);
         }
     }
@@ -302,8 +289,10 @@ public final class SocketTransport implements Transport {
         if (lost) {
             return;
         }
-        writeQueue.clear();
-        buffered = 0;
+        writeQueue = null;
+        if (flow != null) {
+            flow.clear();
+        }
         closing = true;
         loop.removeReader(channel);
         lose(exc);
@@ -326,18 +315,18 @@ public final class SocketTransport implements Transport {
                 } catch (IOException ignored) {
                     // nothing more to do for a channel that is going away
                 }
-                if (onClosed != null) {
-                    onClosed.run();
+                if (server != null) {
+                    server.connectionClosed(this);
                 }
             }
         });
     }
 
-    private Runnable onClosed;
+    /** The server that accepted this connection, told when it is gone; null for a client. */
+    private Server server;
 
-    /** Called by a {@link Server} to learn when this connection is gone. */
-    void onClosed(Runnable r) {
-        this.onClosed = r;
+    void acceptedBy(Server s) {
+        this.server = s;
     }
 
     // ---------------------------------------------------------------- info
@@ -369,6 +358,6 @@ public final class SocketTransport implements Transport {
     @Override
     public String toString() {
         return "SocketTransport[" + (lost ? "closed" : closing ? "closing" : "open") + ", " + getExtraInfo("peername")
-                + (buffered > 0 ? ", buffered=" + buffered : "") + "]";
+                + (getWriteBufferSize() > 0 ? ", buffered=" + getWriteBufferSize() : "") + "]";
     }
 }

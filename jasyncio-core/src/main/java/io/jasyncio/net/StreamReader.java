@@ -25,13 +25,21 @@ import java.util.NoSuchElementException;
  * {@link IllegalStateException}.
  *
  * <p>Iteration yields lines ({@link #readline()}) until the end of the stream. Loop-confined.
+ *
+ * <p>Implementation notes: the buffer is allocated when bytes arrive and dropped when every byte was
+ * read, so an idle connection's reader holds no buffer (an idle server with many keep-alive clients
+ * pays for its readers' objects only).
  */
 public final class StreamReader implements Iterable<byte[]> {
     /** The default limit: 64 KiB, as asyncio. */
     public static final int DEFAULT_LIMIT = 64 * 1024;
 
     private final int limit;
-    private byte[] buf = new byte[1024];
+    private static final byte[] NO_BYTES = new byte[0];
+    /** The smallest buffer allocated when bytes arrive. */
+    private static final int MIN_BUFFER = 1024;
+
+    private byte[] buf = NO_BYTES;
     private int start, end;
     private boolean eof;
     private Throwable exception;
@@ -112,7 +120,7 @@ public final class StreamReader implements Iterable<byte[]> {
         if (size + n <= buf.length / 2) {
             System.arraycopy(buf, start, buf, 0, size); // compact
         } else {
-            byte[] bigger = new byte[Math.max(buf.length * 2, size + n)];
+            byte[] bigger = new byte[Math.max(MIN_BUFFER, Math.max(buf.length * 2, size + n))];
             System.arraycopy(buf, start, bigger, 0, size);
             buf = bigger;
         }
@@ -134,9 +142,18 @@ public final class StreamReader implements Iterable<byte[]> {
         start += n;
         if (start == end) {
             start = end = 0;
+            buf = NO_BYTES; // nothing buffered: hold no memory (implementation notes)
         }
         maybeResumeTransport();
         return out;
+    }
+
+    /**
+     * Takes every buffered byte, for a protocol that takes over the connection (startTls: the
+     * bytes are the peer's first TLS records, not plaintext for this reader).
+     */
+    ByteBuffer takeBuffered() {
+        return ByteBuffer.wrap(take(size()));
     }
 
     private void maybeResumeTransport() {

@@ -27,8 +27,10 @@ public final class StreamReaderProtocol implements Protocol {
     private boolean paused;
     private boolean connectionLost;
     private Throwable lostWith;
-    private final List<Future<Void>> drainWaiters = new ArrayList<>();
-    final Future<Void> closed;
+    /** Tasks waiting in drain(); made by the first one (an idle connection has none). */
+    private List<Future<Void>> drainWaiters;
+    /** What {@link StreamWriter#waitClosed()} waits for; made by the first waiter. */
+    private Future<Void> closed;
 
     /** A protocol feeding {@code reader}, on the running loop. */
     public StreamReaderProtocol(StreamReader reader) {
@@ -39,7 +41,6 @@ public final class StreamReaderProtocol implements Protocol {
         this.loop = loop;
         this.reader = reader;
         this.handler = handler;
-        this.closed = loop.createFuture();
     }
 
     /** The writer, once {@link #connectionMade} has run. */
@@ -90,24 +91,41 @@ public final class StreamReaderProtocol implements Protocol {
         } else {
             reader.setException(exc);
         }
-        for (Future<Void> w : drainWaiters) {
-            if (!w.done()) {
-                if (exc == null) {
-                    w.setResult(null);
-                } else {
-                    w.setException(exc);
+        if (drainWaiters != null) {
+            for (Future<Void> w : drainWaiters) {
+                if (!w.done()) {
+                    if (exc == null) {
+                        w.setResult(null);
+                    } else {
+                        w.setException(exc);
+                    }
                 }
             }
+            drainWaiters.clear();
         }
-        drainWaiters.clear();
-        if (!closed.done()) {
-            if (exc == null) {
-                closed.setResult(null);
-            } else {
-                closed.setException(exc);
-                closed.exception(); // retrieved here: the reader and writer report it
+        if (closed != null && !closed.done()) {
+            settleClosed(closed);
+        }
+    }
+
+    private void settleClosed(Future<Void> f) {
+        if (lostWith == null) {
+            f.setResult(null);
+        } else {
+            f.setException(lostWith);
+            f.exception(); // retrieved here: the reader and writer report it
+        }
+    }
+
+    /** The future {@link StreamWriter#waitClosed()} waits for: done once the connection is lost. */
+    Future<Void> closedFuture() {
+        if (closed == null) {
+            closed = loop.createFuture();
+            if (connectionLost) {
+                settleClosed(closed);
             }
         }
+        return closed;
     }
 
     @Override
@@ -118,28 +136,34 @@ public final class StreamReaderProtocol implements Protocol {
     @Override
     public void resumeWriting() {
         paused = false;
-        for (Future<Void> w : drainWaiters) {
-            if (!w.done()) {
-                w.setResult(null);
+        if (drainWaiters != null) {
+            for (Future<Void> w : drainWaiters) {
+                if (!w.done()) {
+                    w.setResult(null);
+                }
             }
+            drainWaiters.clear();
         }
-        drainWaiters.clear();
     }
 
-    /** asyncio's {@code _drain_helper}. */
-    void drainHelper() throws IOException {
+    /** asyncio's {@code _drain_helper}; returns whether it had to wait. */
+    boolean drainHelper() throws IOException {
         if (connectionLost) {
             throw lostWith instanceof IOException io ? io : new SocketException("Connection lost");
         }
         if (!paused) {
-            return;
+            return false;
         }
         Future<Void> w = loop.createFuture();
+        if (drainWaiters == null) {
+            drainWaiters = new ArrayList<>(2);
+        }
         drainWaiters.add(w);
         try {
             w.await();
         } finally {
             drainWaiters.remove(w);
         }
+        return true;
     }
 }

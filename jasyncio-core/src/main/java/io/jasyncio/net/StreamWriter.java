@@ -60,7 +60,11 @@ public final class StreamWriter implements AutoCloseable {
 
     /**
      * Suspends while the write buffer is above its high-water mark.
-     * Cancellation: the buffered bytes stay buffered and are still sent.
+     *
+     * <p>Cancellation / fairness: a cancelled drain leaves the buffered bytes buffered, and they are
+     * still sent. Drain is always a scheduling point: when the buffer is below the mark it still yields
+     * to the loop once (as {@link Asyncio#yieldNow()}), so a task that writes and drains in a loop to a
+     * fast reader, whose socket never fills, cannot starve timers, I/O and the other tasks of the loop.
      * @throws IOException if the connection was lost (the error it was lost with)
      */
     public void drain() throws IOException {
@@ -71,13 +75,17 @@ public final class StreamWriter implements AutoCloseable {
         if (transport.isClosing()) {
             Asyncio.yieldNow(); // let connectionLost run, so a lost connection reports its error below
         }
-        protocol.drainHelper();
+        if (!protocol.drainHelper()) {
+            Asyncio.yieldNow(); // did not wait: still a fair scheduling point
+        }
     }
 
     /**
      * Upgrades this open plain connection to TLS (asyncio's {@code start_tls}): suspends until the
      * handshake is done; from then on the reader and this writer carry plaintext over TLS.
-     * Flush what must go out in the clear (call {@link #drain()}) before upgrading.
+     * Flush what must go out in the clear (call {@link #drain()}) before upgrading. Bytes the reader
+     * has buffered but nobody read yet are taken as the peer's first TLS records (a client that sends
+     * its ClientHello right after the STARTTLS command, before our reply).
      * @throws javax.net.ssl.SSLHandshakeException if the handshake fails (the connection is then closed)
      */
     public void startTls(TlsOptions tls, boolean serverSide) throws IOException {
@@ -94,9 +102,14 @@ public final class StreamWriter implements AutoCloseable {
         tlsProtocol.upgrading();
         raw.setProtocol(tlsProtocol);
         tlsProtocol.connectionMade(raw);
-        Net.awaitHandshake(tlsProtocol, raw);
+        // The peer may have sent its first TLS records (a ClientHello) before we got here; they sit in
+        // the reader's buffer, and the handshake needs them.
+        tlsProtocol.feedEarlyBytes(reader.takeBuffered());
+        // From now on writes are plaintext for TLS: made during the handshake (by another task), they
+        // wait in the TLS transport, counted in its buffer, and are encrypted once it is done.
         transport = tlsProtocol.appTransport();
         reader.attach(transport);
+        Net.awaitHandshake(tlsProtocol, raw);
     }
 
     /** Closes the connection after flushing what is buffered. */
@@ -115,7 +128,7 @@ public final class StreamWriter implements AutoCloseable {
      */
     public void waitClosed() throws IOException {
         try {
-            protocol.closed.await();
+            protocol.closedFuture().await();
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Exception e) {

@@ -13,9 +13,15 @@ import javax.net.ssl.SSLContext;
  * @param verifyHostname   clients: check the certificate matches the name (default on)
  * @param alpn             application protocols to offer (clients) or accept (servers), in preference order
  * @param handshakeTimeout the handshake must finish within this (default 60 s, as asyncio)
+ * @param suppressRaggedEofs Python's {@code ssl} option of that name: when true, a peer that closes TCP
+ *                         without sending {@code close_notify} ends the stream like a clean EOF. Off by
+ *                         default: such a truncation could hide lost data (an attacker can cut a
+ *                         connection), so a reader of the stream gets an {@link javax.net.ssl.SSLException}
+ *                         saying "TLS connection truncated", as asyncio raises. Turn it on for peers known
+ *                         to skip {@code close_notify} (many HTTP/1.0 servers mark the end by closing).
  */
 public record TlsOptions(SSLContext context, String serverHostname, boolean verifyHostname, List<String> alpn,
-                         Duration handshakeTimeout) {
+                         Duration handshakeTimeout, boolean suppressRaggedEofs) {
 
     public TlsOptions {
         Objects.requireNonNull(context, "context");
@@ -26,9 +32,12 @@ public record TlsOptions(SSLContext context, String serverHostname, boolean veri
         }
     }
 
-    /** TLS with {@code context}, hostname verification and SNI on, no ALPN, 60 s handshake timeout. */
+    /**
+     * TLS with {@code context}, hostname verification and SNI on, no ALPN, 60 s handshake timeout,
+     * truncation reported as an error.
+     */
     public static TlsOptions of(SSLContext context) {
-        return new TlsOptions(context, null, true, List.of(), Duration.ofSeconds(60));
+        return new TlsOptions(context, null, true, List.of(), Duration.ofSeconds(60), false);
     }
 
     /** The JVM's default trust ({@code SSLContext.getDefault()}), for clients. */
@@ -41,18 +50,23 @@ public record TlsOptions(SSLContext context, String serverHostname, boolean veri
     }
 
     public TlsOptions serverHostname(String name) {
-        return new TlsOptions(context, name, verifyHostname, alpn, handshakeTimeout);
+        return new TlsOptions(context, name, verifyHostname, alpn, handshakeTimeout, suppressRaggedEofs);
     }
 
     public TlsOptions verifyHostname(boolean on) {
-        return new TlsOptions(context, serverHostname, on, alpn, handshakeTimeout);
+        return new TlsOptions(context, serverHostname, on, alpn, handshakeTimeout, suppressRaggedEofs);
     }
 
     public TlsOptions alpn(String... protocols) {
-        return new TlsOptions(context, serverHostname, verifyHostname, List.of(protocols), handshakeTimeout);
+        return new TlsOptions(context, serverHostname, verifyHostname, List.of(protocols), handshakeTimeout, suppressRaggedEofs);
     }
 
     public TlsOptions handshakeTimeout(Duration d) {
-        return new TlsOptions(context, serverHostname, verifyHostname, alpn, d);
+        return new TlsOptions(context, serverHostname, verifyHostname, alpn, d, suppressRaggedEofs);
+    }
+
+    /** A copy that treats a missing {@code close_notify} as a clean end of the stream (see the record's comment). */
+    public TlsOptions suppressRaggedEofs(boolean on) {
+        return new TlsOptions(context, serverHostname, verifyHostname, alpn, handshakeTimeout, on);
     }
 }

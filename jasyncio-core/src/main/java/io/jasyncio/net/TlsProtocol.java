@@ -31,10 +31,20 @@ import javax.net.ssl.SSLSession;
  * Invariants: (1) the application's {@code connectionMade} comes only after the handshake, with
  * its transport; (2) a handshake failure completes {@link #handshake} exceptionally with an
  * {@link SSLHandshakeException} naming the cause, and the application protocol is never started;
- * (3) delegated tasks (certificate checks) run inline on the loop: they are CPU work bounded by
- * the handshake, and running them elsewhere would only reorder events.
+ * (3) the application's {@code connectionLost} is called at most once;
+ * (4) the engine's delegated tasks (certificate checks, key exchange) run on the loop's default
+ * executor, never on the loop thread, so a slow trust manager (OCSP, a remote check) cannot stall
+ * every task of the loop; while they run the engine is not driven ({@code tasksRunning}): bytes
+ * from the peer pile up in {@code netIn} and plaintext writes wait in {@code pendingAppWrites};
+ * (5) plaintext written before the engine can take it (during the handshake, while tasks run) is
+ * counted in the write buffer the application sees, through {@link WriteFlowControl} with the raw
+ * transport's buffer below it: its size is pending plaintext plus ciphertext not yet sent.
  *
- * <p>Loop-confined, like the transport under it.
+ * <p>A peer that closes TCP without {@code close_notify} while the connection is OPEN truncates it:
+ * the application's reader gets an {@link SSLException} ("truncated"), as asyncio raises, unless
+ * the user opted in with {@link TlsOptions#suppressRaggedEofs(boolean)}, which makes it a plain EOF.
+ *
+ * <p>Loop-confined, like the transport under it (the delegated tasks touch only the engine).
  */
 final class TlsProtocol implements Protocol {
     private enum State { HANDSHAKING, OPEN, CLOSING, CLOSED }
@@ -50,7 +60,14 @@ final class TlsProtocol implements Protocol {
     private ByteBuffer netIn;
     private ByteBuffer appIn;
     private final ArrayDeque<ByteBuffer> pendingAppWrites = new ArrayDeque<>();
+    private final WriteFlowControl appFlow;
     private TimerHandle handshakeTimer;
+    private boolean tasksRunning;
+    /** The peer's FIN came while delegated tasks ran: its close_notify may still be in netIn, unread. */
+    private boolean eofWhileTasksRun;
+    /** The application protocol runs: connectionMade was called (or it ran before an upgrade). */
+    private boolean appStarted;
+    private boolean appLost;
     private boolean appReading = true;
     private boolean eofFromPeer;
     /** Upgrading a running connection (startTls): the application protocol is already started. */
@@ -61,6 +78,8 @@ final class TlsProtocol implements Protocol {
         this.app = app;
         this.options = options;
         this.handshake = loop.createFuture();
+        this.appFlow = new WriteFlowControl(loop, app::pauseWriting, app::resumeWriting,
+                () -> raw == null ? 0 : raw.getWriteBufferSize());
         String host = options.serverHostname() != null ? options.serverHostname() : peerHost;
         this.engine = serverSide || host == null ? options.context().createSSLEngine()
                 : options.context().createSSLEngine(host, peerPort);
@@ -94,6 +113,7 @@ final class TlsProtocol implements Protocol {
     /** Marks this protocol as an upgrade of a connection whose protocol already runs. */
     void upgrading() {
         this.upgrade = true;
+        this.appStarted = true;
     }
 
     // ---------------------------------------------------------------- raw side
@@ -101,6 +121,7 @@ final class TlsProtocol implements Protocol {
     @Override
     public void connectionMade(Transport transport) {
         raw = transport;
+        raw.setWriteBufferLimits(appFlow.high(), appFlow.low());
         handshakeTimer = loop.callLater(options.handshakeTimeout(), () -> fail(new SSLHandshakeException(
                 "TLS handshake did not finish within " + options.handshakeTimeout())));
         try {
@@ -132,6 +153,10 @@ final class TlsProtocol implements Protocol {
 
     @Override
     public boolean eofReceived() {
+        if (tasksRunning) {
+            eofWhileTasksRun = true;
+            return true; // keep the raw transport: decided once the records before the FIN are unwrapped
+        }
         eofFromPeer = true;
         try {
             engine.closeInbound(); // throws if the peer did not send close_notify (truncation)
@@ -140,7 +165,14 @@ final class TlsProtocol implements Protocol {
                 fail(new SSLHandshakeException("the peer closed the connection during the TLS handshake"));
                 return false;
             }
-            // After the handshake, a missing close_notify is common (HTTP peers); treat as EOF.
+            if (state == State.OPEN && !options.suppressRaggedEofs()) {
+                SSLException e = new SSLException("TLS connection truncated: the peer closed TCP without close_notify "
+                        + "(data may be missing; TlsOptions.suppressRaggedEofs(true) accepts this as the end)");
+                e.initCause(truncated);
+                fail(e);
+                return false;
+            }
+            // CLOSING (we sent close_notify first) or opted in: the end of the stream.
         }
         if (state == State.OPEN || state == State.CLOSING) {
             return app.eofReceived();
@@ -155,28 +187,37 @@ final class TlsProtocol implements Protocol {
         }
         State before = state;
         state = State.CLOSED;
+        appFlow.clear();
         if (before == State.HANDSHAKING) {
             if (!handshake.done()) {
                 handshake.setException(exc != null ? handshakeError(exc)
                         : new SSLHandshakeException("the connection closed during the TLS handshake"));
                 handshake.exception();
             }
-            return;
         }
-        app.connectionLost(exc);
+        loseApp(exc);
     }
 
+    /** The application's connectionLost, once, and only if it was started (invariants 2 and 3). */
+    private void loseApp(Throwable exc) {
+        if (appStarted && !appLost) {
+            appLost = true;
+            app.connectionLost(exc);
+        }
+    }
+
+    /** The raw transport's buffer crossed a mark: the application sees it through {@link #appFlow}. */
     @Override
     public void pauseWriting() {
-        if (state == State.OPEN) {
-            app.pauseWriting();
+        if (appStarted) {
+            appFlow.recheck();
         }
     }
 
     @Override
     public void resumeWriting() {
-        if (state == State.OPEN) {
-            app.resumeWriting();
+        if (appStarted) {
+            appFlow.recheck();
         }
     }
 
@@ -184,14 +225,12 @@ final class TlsProtocol implements Protocol {
 
     /** Runs the engine as far as the buffered input and the handshake state allow. */
     private void advance() throws SSLException {
-        while (state != State.CLOSED) {
+        while (state != State.CLOSED && !tasksRunning) {
             HandshakeStatus hs = engine.getHandshakeStatus();
             switch (hs) {
                 case NEED_TASK -> {
-                    Runnable task;
-                    while ((task = engine.getDelegatedTask()) != null) {
-                        task.run();
-                    }
+                    runDelegatedTasks();
+                    return; // resumed when they are done
                 }
                 case NEED_WRAP -> wrap(ByteBuffer.allocate(0));
                 case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
@@ -203,11 +242,94 @@ final class TlsProtocol implements Protocol {
                     if (state == State.HANDSHAKING) {
                         handshakeFinished();
                     }
+                    flushPendingWrites();
                     if (!unwrapOnce()) {
                         return;
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Runs the engine's delegated tasks on the default executor (invariant 4) and drives the engine
+     * again on the loop when they are done.
+     */
+    private void runDelegatedTasks() {
+        java.util.List<Runnable> tasks = new java.util.ArrayList<>();
+        Runnable task;
+        while ((task = engine.getDelegatedTask()) != null) {
+            tasks.add(task);
+        }
+        Future<Void> done;
+        try {
+            done = loop.runInExecutor(null, () -> {
+                for (Runnable t : tasks) {
+                    t.run();
+                }
+                return null;
+            });
+        } catch (java.util.concurrent.RejectedExecutionException shutDown) {
+            // The default executor was shut down (the loop is shutting down): run them here rather than never.
+            for (Runnable t : tasks) {
+                t.run();
+            }
+            loop.callSoon(() -> {
+                try {
+                    advance();
+                } catch (SSLException e) {
+                    fail(e);
+                }
+            });
+            return;
+        }
+        tasksRunning = true;
+        done.addDoneCallback(f -> {
+            tasksRunning = false;
+            if (state == State.CLOSED) {
+                return;
+            }
+            Throwable failure = f.cancelled() ? null : f.exception();
+            if (failure != null) {
+                fail(failure instanceof Exception e ? e : new SSLException("TLS delegated task failed", failure));
+                return;
+            }
+            try {
+                advance();
+            } catch (SSLException e) {
+                fail(e);
+                return;
+            }
+            if (eofWhileTasksRun && !tasksRunning && state != State.CLOSED) {
+                eofWhileTasksRun = false;
+                if (!eofReceived()) {
+                    raw.close();
+                }
+            }
+        });
+    }
+
+    /** Wraps the plaintext written while the engine could not take it, once it can. */
+    private void flushPendingWrites() throws SSLException {
+        if (pendingAppWrites.isEmpty() || state != State.OPEN || tasksRunning) {
+            return;
+        }
+        int total = 0;
+        while (!pendingAppWrites.isEmpty() && state == State.OPEN) {
+            ByteBuffer b = pendingAppWrites.pollFirst();
+            total += b.remaining();
+            wrap(b);
+        }
+        appFlow.remove(Math.min(total, appFlow.ownSize()));
+    }
+
+    /**
+     * Feeds ciphertext that arrived before this protocol took over the connection (startTls: the
+     * peer's ClientHello was already in the stream reader's buffer).
+     */
+    void feedEarlyBytes(ByteBuffer early) {
+        if (early.hasRemaining()) {
+            dataReceived(early);
         }
     }
 
@@ -294,11 +416,10 @@ final class TlsProtocol implements Protocol {
             handshakeTimer.cancel();
         }
         if (!upgrade) {
+            appStarted = true;
             app.connectionMade(appTransport);
         }
-        while (!pendingAppWrites.isEmpty() && state == State.OPEN) {
-            wrap(pendingAppWrites.pollFirst());
-        }
+        flushPendingWrites();
         if (!handshake.done()) {
             handshake.setResult(null);
         }
@@ -333,8 +454,9 @@ final class TlsProtocol implements Protocol {
             return;
         }
         state = State.CLOSED;
+        appFlow.clear();
         raw.abort();
-        app.connectionLost(e);
+        loseApp(e);
     }
 
     // ---------------------------------------------------------------- application side
@@ -349,10 +471,11 @@ final class TlsProtocol implements Protocol {
             if (state == State.CLOSED) {
                 return;
             }
-            if (state == State.HANDSHAKING) {
+            if (state == State.HANDSHAKING || tasksRunning || !pendingAppWrites.isEmpty()) {
                 ByteBuffer copy = ByteBuffer.allocate(data.remaining());
                 copy.put(data).flip();
                 pendingAppWrites.add(copy);
+                appFlow.add(copy.remaining());
                 return;
             }
             try {
@@ -417,12 +540,14 @@ final class TlsProtocol implements Protocol {
 
         @Override
         public void setWriteBufferLimits(int high, int low) {
-            raw.setWriteBufferLimits(high, low);
+            appFlow.setLimits(high, low); // validates
+            raw.setWriteBufferLimits(high, low); // the raw transport signals at the same marks
         }
 
+        /** Plaintext not yet encrypted plus ciphertext not yet sent (invariant 5). */
         @Override
         public int getWriteBufferSize() {
-            return raw.getWriteBufferSize();
+            return appFlow.size();
         }
 
         @Override

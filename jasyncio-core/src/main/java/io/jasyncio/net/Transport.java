@@ -6,7 +6,9 @@ import java.util.List;
 /**
  * A bidirectional byte stream owned by the loop: asyncio's {@code Transport}. Writes never block:
  * what the socket does not take at once is buffered and flushed when it becomes writable; above
- * the high-water mark the protocol is told to pause. Loop-confined.
+ * the high-water mark the protocol is told to pause. Every transport of jasyncio (TCP, Unix, UDP,
+ * TLS, a child's stdin) does the counting and the pausing with one {@link WriteFlowControl}, whose
+ * Javadoc is the contract a transport follows; a custom transport should use it too. Loop-confined.
  */
 public interface Transport {
     /** Writes {@code data} (its remaining bytes); copies what cannot be sent at once. */

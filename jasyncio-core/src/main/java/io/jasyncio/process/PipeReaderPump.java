@@ -29,6 +29,8 @@ final class PipeReaderPump implements Transport, Runnable {
     private final StreamReader reader;
     private final Thread thread;
     private volatile boolean paused;
+    /** Closed by the loop: the reader got its EOF then, and the thread reports nothing more. */
+    private volatile boolean closed;
 
     PipeReaderPump(EventLoop loop, InputStream in, StreamReader reader, String name) {
         this.loop = loop;
@@ -69,7 +71,13 @@ final class PipeReaderPump implements Transport, Runnable {
     }
 
     private void post(Runnable r) {
-        LoopPost.postIfOpen(loop, r); // a closed loop has nobody reading any more
+        if (!closed) {
+            LoopPost.postIfOpen(loop, () -> {
+                if (!closed) {
+                    r.run();
+                }
+            }); // a closed loop has nobody reading any more
+        }
     }
 
     @Override
@@ -105,8 +113,17 @@ final class PipeReaderPump implements Transport, Runnable {
         return false;
     }
 
+    /**
+     * Closes our end of the pipe; a task waiting in a read of the reader gets the end of the stream
+     * at once (the pump thread may stay blocked in the pipe's read until the child writes or exits).
+     */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        reader.feedEof();
         resumeReading();
         try {
             in.close();
@@ -122,7 +139,7 @@ final class PipeReaderPump implements Transport, Runnable {
 
     @Override
     public boolean isClosing() {
-        return false;
+        return closed;
     }
 
     @Override

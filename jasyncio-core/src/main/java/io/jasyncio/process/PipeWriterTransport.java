@@ -4,6 +4,7 @@ import io.jasyncio.EventLoop;
 import io.jasyncio.internal.LoopPost;
 import io.jasyncio.net.Protocol;
 import io.jasyncio.net.Transport;
+import io.jasyncio.net.WriteFlowControl;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -12,11 +13,24 @@ import java.util.concurrent.LinkedBlockingQueue;
 /**
  * The child's stdin as a {@link Transport}: writes are queued and a daemon platform thread does
  * the blocking writes. The queued byte count drives the protocol's {@code pauseWriting} /
- * {@code resumeWriting} (so {@code StreamWriter.drain()} waits for a slow child), updated on the
- * loop after each chunk is written.
+ * {@code resumeWriting} through the shared {@link WriteFlowControl} (so {@code StreamWriter.drain()}
+ * waits for a slow child), updated on the loop after each chunk is written.
+ *
+ * <h2>States</h2>
+ * <pre>
+ *  state   | write()           | the writer thread                         | next
+ *  OPEN    | queued            | writes what is queued                     | CLOSING (close, writeEof, abort, child exited), LOST (broken pipe)
+ *  CLOSING | refused           | writes what is queued, then closes stdin  | LOST
+ *  LOST    | dropped           | gone; connectionLost called once          | -
+ * </pre>
+ * Invariants: (1) the writer thread ends once the queue holds {@code EOF}, which {@link #close()},
+ * {@link #abort()} and the child's exit ({@link #childExited()}) each put there, so no thread outlives
+ * its child (a child that exits without anyone closing its stdin used to leave the thread parked
+ * forever); (2) after {@code abort()} or the loss, late progress reports from the thread are ignored.
  *
  * <p>Threading: {@code write}, {@code close} and the counters are loop-confined; the writer thread
- * only takes from the blocking queue and posts back with {@code callSoonThreadsafe}.
+ * only takes from the blocking queue and posts back with {@code callSoonThreadsafe};
+ * {@link #childExited()} may be called from any thread.
  */
 final class PipeWriterTransport implements Transport, Runnable {
     private static final ByteBuffer EOF = ByteBuffer.allocate(0);
@@ -26,9 +40,8 @@ final class PipeWriterTransport implements Transport, Runnable {
     private final LinkedBlockingQueue<ByteBuffer> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private Protocol protocol;
-    private int buffered;
-    private int high = 64 * 1024, low = 16 * 1024;
-    private boolean paused, closing, lost;
+    private WriteFlowControl flow;
+    private boolean closing, aborted, lost;
 
     PipeWriterTransport(EventLoop loop, OutputStream out, String name) {
         this.loop = loop;
@@ -38,6 +51,7 @@ final class PipeWriterTransport implements Transport, Runnable {
 
     void start(Protocol protocol) {
         this.protocol = protocol;
+        this.flow = new WriteFlowControl(loop, protocol::pauseWriting, protocol::resumeWriting);
         protocol.connectionMade(this);
         thread.start();
     }
@@ -76,10 +90,8 @@ final class PipeWriterTransport implements Transport, Runnable {
     }
 
     private void written(int n) {
-        buffered -= n;
-        if (paused && buffered <= low) {
-            paused = false;
-            protocol.resumeWriting();
+        if (!aborted && !lost) {
+            flow.remove(n);
         }
     }
 
@@ -87,9 +99,17 @@ final class PipeWriterTransport implements Transport, Runnable {
         if (!lost) {
             lost = true;
             queue.clear();
-            buffered = 0;
+            flow.clear();
             protocol.connectionLost(exc);
         }
+    }
+
+    /**
+     * The child is gone: let the writer thread finish what is queued (a dead reader makes those
+     * writes fail at once) and end. Any thread.
+     */
+    void childExited() {
+        queue.add(EOF);
     }
 
     @Override
@@ -102,12 +122,8 @@ final class PipeWriterTransport implements Transport, Runnable {
         }
         ByteBuffer copy = ByteBuffer.allocate(data.remaining());
         copy.put(data).flip();
-        buffered += copy.remaining();
         queue.add(copy);
-        if (!paused && buffered > high) {
-            paused = true;
-            protocol.pauseWriting();
-        }
+        flow.add(copy.remaining());
     }
 
     @Override
@@ -131,7 +147,9 @@ final class PipeWriterTransport implements Transport, Runnable {
     @Override
     public void abort() {
         closing = true;
+        aborted = true;
         queue.clear();
+        flow.clear();
         queue.add(EOF);
     }
 
@@ -157,16 +175,12 @@ final class PipeWriterTransport implements Transport, Runnable {
 
     @Override
     public void setWriteBufferLimits(int high, int low) {
-        if (high < 0 || low < 0 || low > high) {
-            throw new IllegalArgumentException("need 0 <= low <= high, got high=" + high + ", low=" + low);
-        }
-        this.high = high;
-        this.low = low;
+        flow.setLimits(high, low);
     }
 
     @Override
     public int getWriteBufferSize() {
-        return buffered;
+        return flow.size();
     }
 
     @Override

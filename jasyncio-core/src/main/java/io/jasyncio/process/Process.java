@@ -98,6 +98,7 @@ public final class Process implements AutoCloseable {
             PipeWriterTransport t = new PipeWriterTransport(loop, p.getOutputStream(), "jasyncio-stdin-" + pid);
             StreamReaderProtocol proto = new StreamReaderProtocol(new StreamReader());
             t.start(proto);
+            p.onExit().thenRun(t::childExited); // the writer thread must not outlive the child
             stdin = proto.writer();
         }
         StreamReader stdout = out == Redirect.PIPE ? pump(loop, p.getInputStream(), "jasyncio-stdout-" + pid) : null;

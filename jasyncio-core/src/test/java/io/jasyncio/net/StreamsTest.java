@@ -287,4 +287,54 @@ class StreamsTest {
         });
         assertThat(reported).singleElement().satisfies(ctx -> assertThat(ctx.exception()).hasMessage("handler failed"));
     }
+
+    @Test
+    void writeAndDrainInALoopToAFastReaderIsAFairSchedulingPoint() throws Exception {
+        int chunks = 2000;
+        byte[] chunk = new byte[1024];
+        try (ServerSocket peer = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            long[] received = {0};
+            Thread fastReader = Thread.ofPlatform().start(() -> {
+                try (Socket s = peer.accept()) {
+                    byte[] b = new byte[64 * 1024];
+                    int n;
+                    while ((n = s.getInputStream().read(b)) > 0) {
+                        received[0] += n;
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            StrictLoop.run(StrictLoop.realTime(), () -> {
+                StreamPair c = Net.openConnection("127.0.0.1", peer.getLocalPort());
+                // drain() never has to wait: without being a scheduling point it would never suspend.
+                c.writer().transport().setWriteBufferLimits(1 << 30, 1 << 29);
+                int[] ticks = {0};
+                boolean[] stop = {false};
+                Task<Void> ticker = createTask(() -> {
+                    while (!stop[0]) {
+                        Asyncio.yieldNow();
+                        ticks[0]++;
+                    }
+                    return null;
+                });
+                Asyncio.yieldNow(); // the ticker runs
+                int before = ticks[0];
+                for (int i = 0; i < chunks; i++) {
+                    c.writer().write(chunk);
+                    c.writer().drain();
+                }
+                int during = ticks[0] - before;
+                stop[0] = true;
+                ticker.await();
+                assertThat(during).as("ticks while the writer wrote and drained %d times", chunks).isGreaterThanOrEqualTo(chunks / 2);
+                c.writer().close();
+                c.writer().waitClosed();
+                return null;
+            });
+            fastReader.join();
+            assertThat(received[0]).isEqualTo((long) chunks * chunk.length);
+        }
+    }
 }
+

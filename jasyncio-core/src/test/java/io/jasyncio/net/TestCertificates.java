@@ -25,6 +25,19 @@ final class TestCertificates {
         this.keys = keys;
     }
 
+    private static TestCertificates sharedLocalhost;
+
+    /** One {@code localhost} certificate for every test class of this JVM that needs no other (made once). */
+    static synchronized TestCertificates localhost() throws Exception {
+        if (sharedLocalhost == null) {
+            Path dir = Files.createTempDirectory("jasyncio-certs-");
+            dir.toFile().deleteOnExit();
+            sharedLocalhost = generate(dir, "localhost");
+            sharedLocalhost.keystore.toFile().deleteOnExit();
+        }
+        return sharedLocalhost;
+    }
+
     static TestCertificates generate(Path dir, String cn) throws Exception {
         Path ks = dir.resolve(cn + ".p12");
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");

@@ -16,6 +16,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSession;
@@ -209,7 +210,8 @@ class TlsTest {
     void opensslClientAgainstJasyncioServer() throws Exception {
         assumeTrue(openssl(), "openssl is needed for this peer test");
         String reply = StrictLoop.run(StrictLoop.realTime(), () -> {
-            try (Server s = tlsEcho(TlsOptions.of(certs.serverContext()))) {
+            // s_client, killed, closes TCP without close_notify: this server accepts that as the end.
+            try (Server s = tlsEcho(TlsOptions.of(certs.serverContext()).suppressRaggedEofs(true))) {
                 int port = s.port();
                 return Asyncio.toThread(() -> {
                     Process client = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + port,
@@ -253,5 +255,213 @@ class TlsTest {
             }
             return null;
         });
+    }
+
+    /** A server whose handler reads 7 bytes and then the rest; the outcome of the second read completes {@code outcome}. */
+    private static Server truncationObserver(TlsOptions tls, CompletableFuture<Object> outcome) throws java.io.IOException {
+        return Net.startServer((r, w) -> {
+            try {
+                byte[] head = r.readExactly(7);
+                byte[] rest = r.read();
+                outcome.complete(new String(head, StandardCharsets.UTF_8) + "|" + rest.length);
+            } catch (javax.net.ssl.SSLException e) {
+                outcome.complete(e);
+            }
+            w.close();
+        }, "127.0.0.1", 0, tls);
+    }
+
+    /**
+     * Connects, sends "partial" and ends TCP under TLS without close_notify: a FIN straight from the
+     * socket (a reset would be a different error). Returns the client, to be aborted by the caller.
+     */
+    private static StreamPair sendAndCut(int port) throws Exception {
+        StreamPair c = Net.openConnection("localhost", port, TlsOptions.of(certs.clientContext()));
+        c.writer().write("partial");
+        c.writer().drain();
+        ((java.nio.channels.SocketChannel) c.writer().getExtraInfo("socket")).shutdownOutput();
+        return c;
+    }
+
+    @Test
+    void truncationWithoutCloseNotifyIsAnErrorForTheReader() throws Exception {
+        CompletableFuture<Object> outcome = new CompletableFuture<>();
+        StrictLoop.run(StrictLoop.realTime(), () -> {
+            try (Server s = truncationObserver(TlsOptions.of(certs.serverContext()), outcome)) {
+                StreamPair c = sendAndCut(s.port());
+                Asyncio.await(outcome);
+                c.writer().transport().abort();
+            }
+            return null;
+        });
+        assertThat(outcome.join()).isInstanceOf(javax.net.ssl.SSLException.class)
+                .asString().contains("truncated");
+    }
+
+    @Test
+    void truncationIsAPlainEndOfStreamWhenTheUserOptedIn() throws Exception {
+        CompletableFuture<Object> outcome = new CompletableFuture<>();
+        StrictLoop.run(StrictLoop.realTime(), () -> {
+            try (Server s = truncationObserver(TlsOptions.of(certs.serverContext()).suppressRaggedEofs(true), outcome)) {
+                StreamPair c = sendAndCut(s.port());
+                Asyncio.await(outcome);
+                c.writer().transport().abort();
+            }
+            return null;
+        });
+        assertThat(outcome.join()).isEqualTo("partial|0");
+    }
+
+    @Test
+    void closeNotifyThenCloseIsACleanEndOfStream() throws Exception {
+        CompletableFuture<Object> outcome = new CompletableFuture<>();
+        StrictLoop.run(StrictLoop.realTime(), () -> {
+            try (Server s = truncationObserver(TlsOptions.of(certs.serverContext()), outcome)) {
+                StreamPair c = Net.openConnection("localhost", s.port(), TlsOptions.of(certs.clientContext()));
+                c.writer().write("partial");
+                c.writer().close(); // sends close_notify
+                Asyncio.await(outcome);
+            }
+            return null;
+        });
+        assertThat(outcome.join()).isEqualTo("partial|0");
+    }
+
+    @Test
+    void startTlsFeedsTheClientHelloTheReaderHadAlreadyBuffered() throws Exception {
+        TlsOptions server = TlsOptions.of(certs.serverContext()).handshakeTimeout(Duration.ofSeconds(20));
+        TlsOptions client = TlsOptions.of(certs.clientContext()).serverHostname("localhost").handshakeTimeout(Duration.ofSeconds(20));
+        StrictLoop.run(StrictLoop.realTime(), () -> {
+            try (Server s = Net.startServer((r, w) -> {
+                assertThat(StreamReader.text(r.readline())).isEqualTo("STARTTLS");
+                while (r.bufferedSize() == 0) { // the client did not wait for a reply: its ClientHello is here
+                    sleep(0.005);
+                }
+                w.startTls(server, true);
+                w.write(("secure " + StreamReader.text(r.readline()) + "\n").getBytes());
+                w.drain();
+                w.close();
+            }, "127.0.0.1", 0)) {
+                StreamPair c = Net.openConnection("127.0.0.1", s.port());
+                c.writer().write("STARTTLS\n");
+                c.writer().drain();
+                c.writer().startTls(client, false); // at once, without waiting for the server
+                c.writer().write("hello\n");
+                assertThat(StreamReader.text(c.reader().readline())).isEqualTo("secure hello");
+                c.close();
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void writesMadeDuringTheStartTlsHandshakeAreCountedInTheBufferAndSentEncrypted() throws Exception {
+        TlsOptions server = TlsOptions.of(certs.serverContext());
+        TlsOptions client = TlsOptions.of(certs.clientContext()).serverHostname("localhost");
+        byte[] payload = new byte[200 * 1024];
+        new java.util.Random(7).nextBytes(payload);
+        StrictLoop.run(StrictLoop.realTime(), () -> {
+            CompletableFuture<byte[]> received = new CompletableFuture<>();
+            try (Server s = Net.startServer((r, w) -> {
+                assertThat(StreamReader.text(r.readline())).isEqualTo("STARTTLS");
+                w.write("GO\n");
+                w.drain();
+                w.startTls(server, true);
+                received.complete(r.readExactly(payload.length));
+                w.close();
+            }, "127.0.0.1", 0)) {
+                StreamPair c = Net.openConnection("127.0.0.1", s.port());
+                c.writer().write("STARTTLS\n");
+                assertThat(StreamReader.text(c.reader().readline())).isEqualTo("GO");
+                int[] bufferedDuringHandshake = {-1};
+                io.jasyncio.Task<Void> upgrade = createTask(() -> {
+                    c.writer().startTls(client, false);
+                    return null;
+                });
+                Asyncio.yieldNow(); // the upgrade has begun and waits for the server's reply
+                assertThat(upgrade.done()).isFalse();
+                c.writer().write(payload);
+                bufferedDuringHandshake[0] = c.writer().transport().getWriteBufferSize();
+                c.writer().drain(); // above the high-water mark: waits for the handshake and the peer
+                upgrade.await();
+                assertThat(bufferedDuringHandshake[0]).isGreaterThanOrEqualTo(payload.length);
+                assertThat(Asyncio.await(received)).isEqualTo(payload);
+                c.close();
+            }
+            return null;
+        });
+    }
+
+    /** A trust manager that checks like {@code inner}, but only once the loop has shown it still runs. */
+    private static final class LoopWatchingTrustManager implements javax.net.ssl.X509TrustManager {
+        final javax.net.ssl.X509TrustManager inner;
+        final java.util.concurrent.atomic.AtomicBoolean checking = new java.util.concurrent.atomic.AtomicBoolean();
+        final java.util.concurrent.CountDownLatch loopRan = new java.util.concurrent.CountDownLatch(1);
+        volatile Thread checkedOn;
+
+        LoopWatchingTrustManager(javax.net.ssl.X509TrustManager inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType)
+                throws java.security.cert.CertificateException {
+            checkedOn = Thread.currentThread();
+            checking.set(true);
+            try {
+                // On the loop thread this would wait for itself: the check must run elsewhere.
+                if (!loopRan.await(20, TimeUnit.SECONDS)) {
+                    throw new java.security.cert.CertificateException("the event loop was blocked during the certificate check");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.security.cert.CertificateException("interrupted");
+            }
+            inner.checkServerTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType)
+                throws java.security.cert.CertificateException {
+            inner.checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+            return inner.getAcceptedIssuers();
+        }
+    }
+
+    @Test
+    void certificateChecksRunOnAWorkerSoTheLoopKeepsRunning() throws Exception {
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("server", certs.keys.getCertificate("server"));
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        LoopWatchingTrustManager tm = new LoopWatchingTrustManager((javax.net.ssl.X509TrustManager) tmf.getTrustManagers()[0]);
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(null, new javax.net.ssl.TrustManager[] {tm}, null);
+        Thread[] loopThread = new Thread[1];
+        StrictLoop.run(StrictLoop.realTime(), () -> {
+            Asyncio.getRunningLoop().callSoon(() -> loopThread[0] = Thread.currentThread());
+            try (Server s = tlsEcho(TlsOptions.of(certs.serverContext()))) {
+                io.jasyncio.Task<Void> watcher = createTask(() -> {
+                    while (!tm.checking.get()) {
+                        sleep(0.005);
+                    }
+                    tm.loopRan.countDown(); // the loop runs tasks while the check is in progress
+                    return null;
+                });
+                StreamPair c = Net.openConnection("localhost", s.port(), TlsOptions.of(ctx));
+                c.writer().write("checked\n");
+                assertThat(StreamReader.text(c.reader().readline())).isEqualTo("checked");
+                watcher.await();
+                c.close();
+            }
+            return null;
+        });
+        assertThat(tm.checkedOn).isNotNull().isNotSameAs(loopThread[0]);
     }
 }

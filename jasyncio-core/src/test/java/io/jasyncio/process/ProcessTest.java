@@ -156,4 +156,57 @@ class ProcessTest {
             return null;
         });
     }
+
+    @Test
+    void noPipeThreadOutlivesItsChildAfterManySpawnKillAwaitCycles() throws Exception {
+        int cycles = 500;
+        java.util.Set<String> names = new java.util.HashSet<>();
+        run(() -> {
+            for (int i = 0; i < cycles; i++) {
+                Process p = Process.createSubprocessExec("cat"); // stdin piped and never closed by us
+                names.add("jasyncio-stdin-" + p.pid());
+                names.add("jasyncio-stdout-" + p.pid());
+                names.add("jasyncio-stderr-" + p.pid());
+                p.kill();
+                p.await();
+            }
+            return null;
+        });
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30); // a hang bound, not a timing check
+        List<String> alive = new java.util.ArrayList<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (names.contains(t.getName())) {
+                t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                if (t.isAlive()) {
+                    alive.add(t.getName());
+                }
+            }
+        }
+        assertThat(alive).as("pipe threads still alive after their child exited").isEmpty();
+    }
+
+    @Test
+    void closingStdinEndsItsThreadWhileTheChildRuns() throws Exception {
+        long[] pid = {0};
+        run(() -> {
+            Process p = Process.createSubprocessExec(List.of("sleep", "30"), Redirect.PIPE, Redirect.DEVNULL, Redirect.DEVNULL);
+            pid[0] = p.pid();
+            p.stdin().close();
+            p.stdin().waitClosed(); // the writer thread closed the pipe and said so
+            Thread stdinThread = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals("jasyncio-stdin-" + pid[0])).findFirst().orElse(null);
+            if (stdinThread != null) {
+                Asyncio.toThread(() -> {
+                    stdinThread.join(30_000); // a hang bound
+                    return null;
+                });
+                assertThat(stdinThread.isAlive()).as("the stdin thread after close()").isFalse();
+            }
+            assertThat(p.returncode()).as("the child still runs").isNull();
+            p.kill();
+            p.await();
+            return null;
+        });
+    }
 }
+
