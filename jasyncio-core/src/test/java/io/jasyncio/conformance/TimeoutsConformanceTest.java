@@ -8,6 +8,7 @@ import static io.jasyncio.Asyncio.timeout;
 import static io.jasyncio.Asyncio.timeoutAt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.jasyncio.CancelledError;
@@ -15,6 +16,8 @@ import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
 import io.jasyncio.LoopOptions;
 import io.jasyncio.Task;
+import io.jasyncio.TaskGroup;
+import io.jasyncio.TaskGroupException;
 import io.jasyncio.Timeout;
 import io.jasyncio.TimeoutException;
 import io.jasyncio.testsupport.StrictLoop;
@@ -224,7 +227,53 @@ class TimeoutsConformanceTest extends ConformanceTestBase {
             } finally {
                 throw new ArithmeticException("/ by zero"); // CPython: 1/0 in the finally
             }
-        })).isInstanceOf(ArithmeticException.class));
+        })).isInstanceOf(ArithmeticException.class).hasNoCause());
+    }
+
+    /**
+     * test_timeout_exception_context: the deadline interrupts a finally block that runs for an
+     * exception; the TimeoutException's cause is the CancelledError. (CPython also checks the
+     * implicit __context__ chain back to the ZeroDivisionError; Java has no implicit chaining, and an
+     * exception thrown from a finally block replaces the one in flight.)
+     */
+    @Test
+    void timeoutExceptionContext() {
+        runVoid(() -> {
+            TimeoutException e = catchThrowableOfType(TimeoutException.class, () -> timeout(TEN_MS, () -> {
+                try {
+                    throw new ArithmeticException("/ by zero");
+                } finally {
+                    sleep(1);
+                }
+            }));
+            assertThat(e).isNotNull();
+            assertThat(e.getCause()).isInstanceOf(CancelledError.class);
+            assertThat(e.getCause().getCause()).isNull();
+        });
+    }
+
+    /** test_foreign_exception_on_timeout_2: an exception raised while unwinding from the deadline wins. */
+    @Test
+    void foreignExceptionOnTimeout2() {
+        runVoid(() -> {
+            Throwable e = catchThrowable(() -> timeout(TEN_MS, () -> {
+                try {
+                    try {
+                        throw new IllegalArgumentException("CPython: ValueError");
+                    } finally {
+                        sleep(1);
+                    }
+                } finally {
+                    try {
+                        throw new ForeignException();
+                    } finally {
+                        throw new ArithmeticException("/ by zero");
+                    }
+                }
+            }));
+            assertThat(e).isInstanceOf(ArithmeticException.class);
+            assertThat(e.getCause()).isNull();
+        });
     }
 
     @Test
@@ -446,6 +495,67 @@ class TimeoutsConformanceTest extends ConformanceTestBase {
             assertThatThrownBy(() -> cm[0].reschedule(getRunningLoop().time() + 0.02))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("exited");
+        });
+    }
+
+    @Test
+    void rescheduleAfterExpiryIsRefused() {
+        // test_timeout_expired
+        runVoid(() -> {
+            Timeout[] cm = new Timeout[1];
+            assertThatThrownBy(() -> timeout(TEN_MS, scope -> {
+                cm[0] = scope;
+                sleep(1);
+                return null;
+            })).isInstanceOf(TimeoutException.class);
+            assertThatThrownBy(() -> cm[0].reschedule(getRunningLoop().time() + 0.02))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("expired");
+        });
+    }
+
+    @Test
+    void rescheduleWhileExpiringIsRefused() {
+        // test_timeout_expiring: the block caught the deadline's CancelledError and goes on
+        runVoid(() -> timeout(TEN_MS, cm -> {
+            assertThatThrownBy(() -> sleep(1)).isInstanceOf(CancelledError.class);
+            assertThatThrownBy(() -> cm.reschedule(getRunningLoop().time() + 0.02))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("expiring");
+            return null;
+        }));
+    }
+
+    /**
+     * test_timeout_taskgroup: the deadline interrupts the body's cleanup; the child fails while being
+     * cancelled. The group's exception holds the child's failure only (never the expiry), and the
+     * timeout lets it through unchanged.
+     */
+    @Test
+    void timeoutAroundATaskGroup() {
+        runVoid(() -> {
+            TaskGroupException eg = catchThrowableOfType(TaskGroupException.class, () -> timeout(TEN_MS, () -> {
+                TaskGroup.run(tg -> {
+                    tg.createTask(() -> {
+                        try {
+                            sleep(2); // interrupted after 0.01 s
+                        } finally {
+                            throw new ArithmeticException("/ by zero"); // crash in cleanup
+                        }
+                    });
+                    try {
+                        throw new IllegalArgumentException("CPython: ValueError");
+                    } finally {
+                        sleep(1);
+                    }
+                });
+                return null;
+            }));
+            assertThat(eg).isNotNull();
+            assertThat(eg.exceptions()).hasSize(1);
+            assertThat(eg.exceptions().get(0)).isInstanceOf(ArithmeticException.class);
+            assertThat(currentTask().cancelling()).isZero();
+            sleep(0); // no cancellation is left over
         });
     }
 
