@@ -22,7 +22,6 @@ import io.jasyncio.DoneAndPending;
 import io.jasyncio.EventLoop;
 import io.jasyncio.ExceptionContext;
 import io.jasyncio.Future;
-import io.jasyncio.LoopOptions;
 import io.jasyncio.Outcome;
 import io.jasyncio.ReturnWhen;
 import io.jasyncio.Task;

@@ -7,7 +7,6 @@ import static io.jasyncio.Asyncio.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import static org.assertj.core.api.Assertions.fail;
 
 import io.jasyncio.Asyncio;
 import io.jasyncio.CancelledError;
