@@ -157,12 +157,6 @@ class QueuesConformanceTest {
                 assertThat(t.result()).isTrue();
             });
         }
-
-        /** A negative maxsize is refused at the call (asyncio accepts it and treats it as unbounded). */
-        @Test
-        void negativeMaxsizeIsRefused() {
-            assertThatThrownBy(() -> new Queue<Integer>(-1)).isInstanceOf(IllegalArgumentException.class);
-        }
     }
 
     @Nested

@@ -750,19 +750,6 @@ class TasksConformanceTest {
                 Asyncio.wait(List.of(a, b), ReturnWhen.ALL_COMPLETED, null);
             });
         }
-
-        /** wait() leaves the futures running when its caller is cancelled (asyncio: "wait does not cancel"). */
-        @Test
-        void waitWithTimeoutCancelsNothing() {
-            runVoid(() -> {
-                Task<Void> a = sleepTask(10);
-                DoneAndPending<Void> r = Asyncio.wait(List.of(a), ReturnWhen.ALL_COMPLETED, Duration.ofMillis(10));
-                assertThat(r.pending()).containsExactly(a);
-                assertThat(a.cancelled()).isFalse();
-                a.cancel();
-                Asyncio.wait(List.of(a), ReturnWhen.ALL_COMPLETED, null);
-            });
-        }
     }
 
     // ==================================================================== as_completed
