@@ -126,17 +126,6 @@ class FuturesConformanceTest {
             });
         }
 
-        /** A CancelledError is not an exception to set (asyncio: TypeError); cancel() is the way. */
-        @Test
-        void cancelledErrorCannotBeSetAsException() {
-            runVoid(() -> {
-                Future<Object> f = getRunningLoop().createFuture();
-                assertThatThrownBy(() -> f.setException(new CancelledError())).isInstanceOf(IllegalArgumentException.class);
-                assertThat(f.done()).isFalse();
-                f.cancel();
-            });
-        }
-
         /** test_yield_from_twice: awaiting a future a second time gives the same result at once. */
         @Test
         void awaitTwice() {
