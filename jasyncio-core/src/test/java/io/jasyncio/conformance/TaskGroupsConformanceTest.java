@@ -67,8 +67,9 @@ class TaskGroupsConformanceTest extends ConformanceTestBase {
         throw new IllegalArgumentException(String.valueOf(seconds));
     }
 
+    /** test_taskgroup_01: the group's block ends once every child is done. */
     @Test
-    void taskgroup01() {
+    void groupWaitsForItsChildren() {
         runVoid(() -> {
             Task<?>[] t = new Task<?>[2];
             TaskGroup.run(g -> {
@@ -82,7 +83,7 @@ class TaskGroupsConformanceTest extends ConformanceTestBase {
 
     /** test_taskgroup_01 in the try-with-resources form. */
     @Test
-    void taskgroup01TryWithResources() {
+    void groupWaitsForItsChildrenTryWithResources() {
         runVoid(() -> {
             Task<Integer> t1, t2;
             try (TaskGroup g = new TaskGroup()) {
@@ -94,8 +95,9 @@ class TaskGroupsConformanceTest extends ConformanceTestBase {
         });
     }
 
+    /** test_taskgroup_02: a child created after the body suspended is awaited too. */
     @Test
-    void taskgroup02() {
+    void childCreatedAfterASuspensionIsAwaitedToo() {
         runVoid(() -> {
             Task<?>[] t = new Task<?>[2];
             TaskGroup.run(g -> {
@@ -110,7 +112,7 @@ class TaskGroupsConformanceTest extends ConformanceTestBase {
 
     /** test_taskgroup_03: cancelling one child explicitly does not disturb the group. */
     @Test
-    void taskgroup03CancellingOneChildLeavesTheGroupRunning() {
+    void cancellingOneChildLeavesTheGroupRunning() {
         runVoid(() -> {
             Task<?>[] t = new Task<?>[2];
             TaskGroup.run(g -> {
@@ -126,7 +128,7 @@ class TaskGroupsConformanceTest extends ConformanceTestBase {
 
     /** test_taskgroup_04: a child's failure cancels its sibling and skips the code after the group. */
     @Test
-    void taskgroup04() {
+    void childFailureCancelsSiblingAndSkipsCodeAfterTheGroup() {
         runVoid(() -> {
             AtomicInteger num = new AtomicInteger();
             boolean[] t2Cancel = {false};
@@ -164,7 +166,7 @@ class TaskGroupsConformanceTest extends ConformanceTestBase {
      * nothing left to do here), close() waits, cancels the sibling and throws the group's exception.
      */
     @Test
-    void taskgroup04TryWithResources() {
+    void childFailureCancelsSiblingAndSkipsCodeAfterTheGroupTryWithResources() {
         runVoid(() -> {
             AtomicInteger num = new AtomicInteger();
             Task<?>[] t2 = new Task<?>[1];
@@ -286,7 +288,7 @@ class TaskGroupsConformanceTest extends ConformanceTestBase {
 
     /** test_taskgroup_07: an outside cancel reaches the body and every child. */
     @Test
-    void taskgroup07() {
+    void outsideCancelReachesBodyAndEveryChild() {
         runVoid(() -> {
             AtomicInteger num = new AtomicInteger();
             Task<Void> r = createTask(() -> {
@@ -313,7 +315,7 @@ class TaskGroupsConformanceTest extends ConformanceTestBase {
 
     /** test_taskgroup_07 in the try-with-resources form: an outside cancel reaches the body and, through close(), every child. */
     @Test
-    void taskgroup07TryWithResources() {
+    void outsideCancelReachesBodyAndEveryChildTryWithResources() {
         runVoid(() -> {
             AtomicInteger num = new AtomicInteger();
             Task<Void> r = createTask(() -> {
@@ -349,7 +351,7 @@ class TaskGroupsConformanceTest extends ConformanceTestBase {
 
     /** test_taskgroup_08: children failing while being cancelled: the failures win over the cancellation. */
     @Test
-    void taskgroup08() {
+    void childrenFailingWhileCancelledWinOverTheCancellation() {
         runVoid(() -> {
             Task<Void> r = createTask(() -> {
                 TaskGroup.run(g -> {
@@ -370,7 +372,7 @@ class TaskGroupsConformanceTest extends ConformanceTestBase {
 
     /** test_taskgroup_09: the body fails after a suspension; the children are cancelled. */
     @Test
-    void taskgroup09() {
+    void bodyFailureAfterASuspensionCancelsTheChildren() {
         runVoid(() -> {
             Task<?>[] t = new Task<?>[2];
             TaskGroupException e = catchThrowableOfType(TaskGroupException.class, () -> TaskGroup.run(g -> {
@@ -387,7 +389,7 @@ class TaskGroupsConformanceTest extends ConformanceTestBase {
 
     /** test_taskgroup_10: the body fails before any suspension; the children are cancelled. */
     @Test
-    void taskgroup10() {
+    void bodyFailureBeforeAnySuspensionCancelsTheChildren() {
         runVoid(() -> {
             Task<?>[] t = new Task<?>[2];
             TaskGroupException e = catchThrowableOfType(TaskGroupException.class, () -> TaskGroup.run(g -> {
@@ -403,7 +405,7 @@ class TaskGroupsConformanceTest extends ConformanceTestBase {
 
     /** test_taskgroup_11: nested groups cancelled from outside; the inner group's failures arrive nested. */
     @Test
-    void taskgroup11() {
+    void nestedGroupsCancelledFromOutsideNestTheInnerFailures() {
         runVoid(() -> {
             Task<Void> r = createTask(() -> {
                 TaskGroup.run(g1 -> TaskGroup.run(g2 -> {
@@ -425,7 +427,7 @@ class TaskGroupsConformanceTest extends ConformanceTestBase {
 
     /** test_taskgroup_12: as 11, with a sleeping child in the outer group. */
     @Test
-    void taskgroup12() {
+    void nestedGroupsWithASleepingOuterChildNestTheInnerFailures() {
         runVoid(() -> {
             Task<Void> r = createTask(() -> {
                 TaskGroup.run(g1 -> {
@@ -453,7 +455,7 @@ class TaskGroupsConformanceTest extends ConformanceTestBase {
 
     /** test_taskgroup_13: the outer group's child fails first; the inner group is cancelled quietly. */
     @Test
-    void taskgroup13() {
+    void outerChildFailingFirstCancelsTheInnerGroupQuietly() {
         runVoid(() -> {
             Task<Void> r = createTask(() -> {
                 TaskGroup.run(g1 -> {
@@ -469,7 +471,7 @@ class TaskGroupsConformanceTest extends ConformanceTestBase {
 
     /** test_taskgroup_14: the inner group's child fails first; its group arrives nested in the outer one. */
     @Test
-    void taskgroup14() {
+    void innerChildFailingFirstArrivesNestedInTheOuterGroup() {
         runVoid(() -> {
             Task<Void> r = createTask(() -> {
                 TaskGroup.run(g1 -> {
@@ -501,7 +503,7 @@ class TaskGroupsConformanceTest extends ConformanceTestBase {
 
     /** test_taskgroup_15: a child fails while the cancelled body still unwinds: the failure wins. */
     @Test
-    void taskgroup15() {
+    void childFailureWhileTheCancelledBodyUnwindsWins() {
         runVoid(() -> {
             Task<Void> r = createTask(() -> {
                 crashSoonGroupWithSlowCancelledBody();
@@ -520,7 +522,7 @@ class TaskGroupsConformanceTest extends ConformanceTestBase {
     @Disabled("jasyncio bug: when a task awaiting another task is cancelled, asyncio hands the cancellation to the"
             + " awaited task and then gives the awaiting task that task's outcome (here its TaskGroupException);"
             + " jasyncio throws CancelledError in the awaiting task however the awaited task ended")
-    void taskgroup16() {
+    void childFailureWhileTheCancelledBodyUnwindsWinsOneTaskDown() {
         runVoid(() -> {
             Task<Void> r = createTask(() -> {
                 Task<Void> t = createTask(() -> {
@@ -539,7 +541,7 @@ class TaskGroupsConformanceTest extends ConformanceTestBase {
 
     /** test_taskgroup_17: an empty group whose body is cancelled from outside. */
     @Test
-    void taskgroup17() {
+    void emptyGroupWhoseBodyIsCancelledPropagatesTheCancellation() {
         runVoid(() -> {
             AtomicInteger num = new AtomicInteger();
             Task<Void> r = createTask(() -> {
@@ -563,7 +565,7 @@ class TaskGroupsConformanceTest extends ConformanceTestBase {
 
     /** test_taskgroup_18: a body that turns its cancellation into an exception gets a group of it. */
     @Test
-    void taskgroup18() {
+    void bodyTurningItsCancellationIntoAnExceptionIsGrouped() {
         runVoid(() -> {
             AtomicInteger num = new AtomicInteger();
             Task<Void> r = createTask(() -> {
@@ -588,7 +590,7 @@ class TaskGroupsConformanceTest extends ConformanceTestBase {
 
     /** test_taskgroup_19: the body's own failure (raised while it is cancelled) joins the child's. */
     @Test
-    void taskgroup19() {
+    void bodyFailureWhileCancelledJoinsTheChildFailure() {
         runVoid(() -> {
             Task<Void> r = createTask(() -> {
                 TaskGroup.run(g -> {
@@ -611,7 +613,7 @@ class TaskGroupsConformanceTest extends ConformanceTestBase {
 
     /** test_taskgroup_20a: a non-Exception throwable from the body is grouped like any failure. */
     @Test
-    void taskgroup20a() {
+    void nonExceptionThrowableFromTheBodyIsGrouped() {
         runVoid(() -> {
             TaskGroupException e = catchThrowableOfType(TaskGroupException.class, () -> TaskGroup.run(g -> {
                 g.createTask(() -> {
@@ -630,7 +632,7 @@ class TaskGroupsConformanceTest extends ConformanceTestBase {
 
     /** test_taskgroup_21a: a child's non-Exception throwable is grouped with the body's failure. */
     @Test
-    void taskgroup21a() {
+    void nonExceptionThrowableFromAChildIsGroupedWithTheBodyFailure() {
         runVoid(() -> {
             TaskGroupException e = catchThrowableOfType(TaskGroupException.class, () -> TaskGroup.run(g -> {
                 g.createTask(() -> {
@@ -649,7 +651,7 @@ class TaskGroupsConformanceTest extends ConformanceTestBase {
 
     /** test_taskgroup_22: cancelling the task that waits for two children at the end of the block. */
     @Test
-    void taskgroup22() {
+    void cancellingTheTaskWaitingAtTheEndCancelsTheChildren() {
         runVoid(() -> {
             Task<Void> r = createTask(() -> {
                 TaskGroup.run(g -> {
@@ -669,7 +671,7 @@ class TaskGroupsConformanceTest extends ConformanceTestBase {
      * {@code _tasks}; jasyncio's {@code toString()} shows the same count as {@code tasks=N}.
      */
     @Test
-    void taskgroup23FinishedChildrenLeaveTheGroup() {
+    void finishedChildrenLeaveTheGroup() {
         runVoid(() -> TaskGroup.run(g -> {
             for (int count = 0; count < 10; count++) {
                 sleep(0.1);
@@ -691,7 +693,7 @@ class TaskGroupsConformanceTest extends ConformanceTestBase {
 
     /** test_taskgroup_24: a child adds children to its own group. */
     @Test
-    void taskgroup24() {
+    void childAddsChildrenToItsOwnGroup() {
         runVoid(() -> TaskGroup.run(g -> g.createTask(() -> {
             sleep(0.1);
             g.createTask(() -> sleep(0.1, null));
@@ -702,7 +704,7 @@ class TaskGroupsConformanceTest extends ConformanceTestBase {
 
     /** test_taskgroup_25: children that keep spawning children are all cancelled when one fails. */
     @Test
-    void taskgroup25() {
+    void childrenSpawningChildrenAreAllCancelledWhenOneFails() {
         runVoid(() -> {
             AtomicInteger nhydras = new AtomicInteger();
             TaskGroupException e = catchThrowableOfType(TaskGroupException.class, () -> TaskGroup.run(g -> {
@@ -874,7 +876,7 @@ class TaskGroupsConformanceTest extends ConformanceTestBase {
 
     /** test_taskgroup_22 in the try-with-resources form: the task waiting in close() is cancelled. */
     @Test
-    void taskgroup22TryWithResources() {
+    void cancellingTheTaskWaitingInCloseCancelsTheChildrenTryWithResources() {
         runVoid(() -> {
             double t0 = getRunningLoop().time();
             Task<?>[] children = new Task<?>[2];
