@@ -2,7 +2,7 @@ package io.jasyncio.conformance;
 
 import io.jasyncio.Coroutine;
 import io.jasyncio.LoopOptions;
-import io.jasyncio.testsupport.StrictLoop;
+import io.jasyncio.test.StrictLoop;
 
 /**
  * What every class of this package shares: each test runs as the main task of a fresh

@@ -14,7 +14,7 @@ import io.jasyncio.ExceptionContext;
 import io.jasyncio.Future;
 import io.jasyncio.InvalidStateException;
 import io.jasyncio.Task;
-import io.jasyncio.testsupport.StrictLoop;
+import io.jasyncio.test.StrictLoop;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -335,7 +335,7 @@ class FuturesConformanceTest {
 
         private void checkFutureExceptionNeverRetrieved(boolean debug) {
             OutOfMemoryError exc = new OutOfMemoryError("CPython: MemoryError");
-            List<ExceptionContext> reports = StrictLoop.runCollecting(StrictLoop.virtualTime().debug(debug), () -> {
+            List<ExceptionContext> reports = StrictLoop.runCollecting(StrictLoop.virtualTime().withDebug(debug), () -> {
                 getRunningLoop().createFuture().setException(exc);
                 sleep(0);
                 return null;

@@ -27,7 +27,7 @@ import io.jasyncio.ReturnWhen;
 import io.jasyncio.Task;
 import io.jasyncio.TimeoutException;
 import io.jasyncio.TimerHandle;
-import io.jasyncio.testsupport.StrictLoop;
+import io.jasyncio.test.StrictLoop;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

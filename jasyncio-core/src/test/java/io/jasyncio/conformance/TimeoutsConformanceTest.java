@@ -20,7 +20,7 @@ import io.jasyncio.TaskGroup;
 import io.jasyncio.TaskGroupException;
 import io.jasyncio.Timeout;
 import io.jasyncio.TimeoutException;
-import io.jasyncio.testsupport.StrictLoop;
+import io.jasyncio.test.StrictLoop;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -338,7 +338,7 @@ class TimeoutsConformanceTest extends ConformanceTestBase {
      */
     @Test
     void nestedTimeoutsLoopBusy() {
-        StrictLoop.run(realTimeOptions().slowCallbackDuration(Duration.ofSeconds(10)), () -> {
+        StrictLoop.run(realTimeOptions().withSlowCallbackDuration(Duration.ofSeconds(10)), () -> {
             Timeout[] outer = new Timeout[1];
             assertThatThrownBy(() -> timeout(Duration.ofMillis(100), scope -> {
                 outer[0] = scope;
@@ -361,7 +361,7 @@ class TimeoutsConformanceTest extends ConformanceTestBase {
     }
 
     private LoopOptions realTimeOptions() {
-        return StrictLoop.realTime().eagerTasks(options().eagerTasks());
+        return StrictLoop.realTime().withEagerTasks(options().eagerTasks());
     }
 
     @Test

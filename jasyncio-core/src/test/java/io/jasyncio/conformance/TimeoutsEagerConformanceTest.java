@@ -6,6 +6,6 @@ import io.jasyncio.LoopOptions;
 class TimeoutsEagerConformanceTest extends TimeoutsConformanceTest {
     @Override
     LoopOptions options() {
-        return super.options().eagerTasks(true);
+        return super.options().withEagerTasks(true);
     }
 }
