@@ -246,7 +246,7 @@ final class Combinators {
         inner.addDoneCallback(f -> {
             if (!outer.cancelled()) {
                 f.copyOutcomeTo(outer);
-            } else if (!f.cancelled() && f.exception() != null) {
+            } else if (!f.cancelled() && !f.exceptionRead() && f.exception() != null) {
                 // Nobody awaits the inner any more: report its failure once (exception() marked it retrieved).
                 f.loop.callExceptionHandler(new ExceptionContext("exception in shielded future", f.exception(), f, null));
             }

@@ -167,6 +167,7 @@ public class Future<T> {
     public boolean cancel(String message) {
         loop.checkThread();
         if (state != PENDING) {
+            markRetrieved(); // asyncio: cancel() of a done future means nobody wants its failure
             return false;
         }
         finishCancelled(message);
@@ -214,7 +215,7 @@ public class Future<T> {
         return unretrieved == null;
     }
 
-    private void markRetrieved() {
+    final void markRetrieved() {
         UnretrievedFailure u = unretrieved;
         if (u != null) {
             unretrieved = null;

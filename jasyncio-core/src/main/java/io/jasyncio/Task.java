@@ -214,6 +214,14 @@ public final class Task<T> extends Future<T> {
         } finally {
             waiter = null;
         }
+        if (cancelDelivery == CANCEL_VIA_FUTURE) {
+            // The cancellation went to the awaited future; for a task that is only a request, so
+            // this task gets the outcome it ended with (asyncio: its CancelledError, or whatever
+            // it raised or returned instead): Future.await() reads it.
+            cancelDelivery = CANCEL_NONE;
+            cancelDeliveryMessage = null;
+            return;
+        }
         throwPendingCancellation();
     }
 
@@ -322,6 +330,7 @@ public final class Task<T> extends Future<T> {
     boolean cancel(String message, Scope from) {
         loop.checkThread();
         if (done()) {
+            markRetrieved(); // asyncio: cancel() of a done task means nobody wants its failure
             return false;
         }
         cancelsRequested++;

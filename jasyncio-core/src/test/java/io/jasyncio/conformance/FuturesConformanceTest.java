@@ -21,7 +21,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -278,9 +277,6 @@ class FuturesConformanceTest {
         }
 
         @Test
-        @Disabled("jasyncio bug: asyncio's Future.cancel() on a future that already failed marks its exception as"
-                + " retrieved (no 'exception was never retrieved' report); jasyncio's cancel() returns false and the"
-                + " failure is still reported when the loop closes")
         void tbLoggerNotCalledAfterCancel() {
             // asyncio's cancel() marks the exception as seen even though the future is already done
             assertThat(reportsOf(f -> {

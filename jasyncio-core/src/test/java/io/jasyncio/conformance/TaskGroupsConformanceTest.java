@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -519,9 +518,6 @@ class TaskGroupsConformanceTest extends ConformanceTestBase {
 
     /** test_taskgroup_16: as 15, with the group one task further down. */
     @Test
-    @Disabled("jasyncio bug: when a task awaiting another task is cancelled, asyncio hands the cancellation to the"
-            + " awaited task and then gives the awaiting task that task's outcome (here its TaskGroupException);"
-            + " jasyncio throws CancelledError in the awaiting task however the awaited task ended")
     void childFailureWhileTheCancelledBodyUnwindsWinsOneTaskDown() {
         runVoid(() -> {
             Task<Void> r = createTask(() -> {

@@ -35,7 +35,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -554,9 +553,6 @@ class TasksConformanceTest {
         }
 
         @Test
-        @Disabled("jasyncio bug: asyncio's Task.cancel() on a task that already failed marks its exception as"
-                + " retrieved (no 'Task exception was never retrieved' report); jasyncio's cancel() returns false and"
-                + " the failure is still reported when the loop closes")
         void tbLoggerNotCalledAfterCancel() {
             List<ExceptionContext> reports = StrictLoop.runCollecting(options(), () -> {
                 Task<Void> task = createTask(() -> {
@@ -972,8 +968,6 @@ class TasksConformanceTest {
         }
 
         @Test
-        @Disabled("jasyncio bug: asyncio reports an inner future's failure once to the exception handler however many"
-                + " cancelled shields wrap it; jasyncio reports it once per cancelled shield (twice here)")
         void shieldDuplicateLogOnce() {
             List<ExceptionContext> reports = StrictLoop.runCollecting(options(), () -> {
                 Future<Integer> inner = getRunningLoop().createFuture();
