@@ -49,8 +49,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * it is about to run in {@code running} and then reads {@code cancelRequested}; the loop sets
  * {@code cancelRequested} and then reads {@code running}. Both are volatile, so either the worker
  * sees the request and does not start, or the loop sees the statement and cancels it
- * ({@link Statement#cancel}: PostgreSQL's cancel request on a separate socket, SQLite's
- * sqlite3_interrupt). Statement.cancel may block on the network, so it runs on a virtual thread,
+ * (PostgreSQL: the connection's cancel request on a separate socket, which also reaches a cursor
+ * being fetched; others: {@link Statement#cancel}, for SQLite sqlite3_interrupt). A cancel may block on the network, so it runs on a virtual thread,
  * never on the loop.
  */
 final class ConnectionWorker {
@@ -72,6 +72,8 @@ final class ConnectionWorker {
     // worker thread only
     private java.sql.Connection jdbc;
     private int defaultIsolation;
+    /** PostgreSQL: cancel through the connection's cancel request (see {@link PostgresDriver#cancelQuery}). */
+    private volatile boolean postgres;
     private final Map<String, PreparedStatement> statements;
 
     // both threads
@@ -124,6 +126,7 @@ final class ConnectionWorker {
                     }
                 }
                 w.defaultIsolation = w.jdbc.getTransactionIsolation();
+                w.postgres = "PostgreSQL".equals(w.jdbc.getMetaData().getDatabaseProductName());
                 opened.complete(w);
             } catch (Throwable e) {
                 if (w.jdbc != null) {
@@ -180,7 +183,11 @@ final class ConnectionWorker {
         CompletableFuture<Void> cancelSent = s == null ? CompletableFuture.completedFuture(null)
                 : CompletableFuture.runAsync(() -> {
                     try {
-                        s.cancel();
+                        if (postgres) {
+                            PostgresDriver.cancelQuery(jdbc);
+                        } else {
+                            s.cancel();
+                        }
                     } catch (SQLException | RuntimeException e) {
                         LOG.log(Level.DEBUG, "Statement.cancel failed on connection " + id, e);
                     }

@@ -86,7 +86,7 @@ public final class Listener implements AsyncIterable<Notification>, AsyncIterato
             }
             try {
                 worker.call(w -> {
-                    PostgresNotifications.poll(w, POLL_MILLIS, arrived);
+                    PostgresDriver.poll(w, POLL_MILLIS, arrived);
                     return null;
                 });
             } catch (SQLException e) {

@@ -7,10 +7,10 @@ import org.postgresql.PGNotification;
 
 /**
  * The one place that touches the PostgreSQL driver's own API (the driver is an optional
- * dependency: this class loads only when a {@link Listener} is used).
+ * dependency: this class loads only on a PostgreSQL connection).
  */
-final class PostgresNotifications {
-    private PostgresNotifications() {}
+final class PostgresDriver {
+    private PostgresDriver() {}
 
     /**
      * Worker side: waits for notifications, {@code pollMillis} at a time, until some arrive or the
@@ -28,5 +28,15 @@ final class PostgresNotifications {
                 }
             }
         }
+    }
+
+    /**
+     * Sends PostgreSQL's cancel request for whatever the connection runs (any thread may call it).
+     * Unlike {@code Statement.cancel}, it also reaches a statement whose rows are being fetched
+     * through a cursor ({@code ResultSet.next}), where the driver no longer counts the statement
+     * as executing.
+     */
+    static void cancelQuery(java.sql.Connection jdbc) throws SQLException {
+        jdbc.unwrap(PGConnection.class).cancelQuery();
     }
 }
