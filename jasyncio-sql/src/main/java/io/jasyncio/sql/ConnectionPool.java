@@ -90,21 +90,18 @@ final class ConnectionPool {
         try {
             return Asyncio.await(opening.copy());
         } catch (Throwable t) {
-            if (!opening.isDone()) { // cancelled while connecting: keep the connection for others
-                opening.whenComplete((worker, error) -> loop.callSoonThreadsafe(() -> {
-                    if (worker != null) {
-                        release(worker);
-                    } else {
-                        lent--;
-                        open--;
-                        refill();
-                    }
-                }));
-            } else {
-                lent--;
-                open--;
-                refill();
-            }
+            // Failed, or cancelled while connecting (the connection may even have opened an instant
+            // ago, on its thread): the accounting follows the outcome, and an opened connection
+            // stays in the pool for others.
+            opening.whenComplete((worker, error) -> loop.callSoonThreadsafe(() -> {
+                if (worker != null) {
+                    release(worker);
+                } else {
+                    lent--;
+                    open--;
+                    refill();
+                }
+            }));
             throw t;
         }
     }

@@ -303,9 +303,7 @@ public final class Database implements AutoCloseable {
         try {
             return Asyncio.await(opening.copy());
         } catch (Throwable t) {
-            if (!opening.isDone()) {
-                opening.thenAccept(ConnectionWorker::closeAsync); // cancelled while connecting
-            }
+            opening.thenAccept(ConnectionWorker::closeAsync); // cancelled while connecting: close what opens
             throw t;
         }
     }

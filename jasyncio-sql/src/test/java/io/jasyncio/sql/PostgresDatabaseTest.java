@@ -51,9 +51,12 @@ class PostgresDatabaseTest {
         return admin.fetchValue(Long.class, "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE ? AND pid <> pg_backend_pid()", pattern);
     }
 
+    /** Waits until the server runs a query matching {@code pattern} (failing after 30 s rather than hanging). */
     private static void awaitActive(Database admin, String pattern) throws SQLException {
-        while (activeQueries(admin, pattern) == 0) {
-            sleep(0.02);
+        try (Timeout limit = timeout(Duration.ofSeconds(30))) {
+            while (activeQueries(admin, pattern) == 0) {
+                sleep(0.02);
+            }
         }
     }
 
@@ -169,8 +172,10 @@ class PostgresDatabaseTest {
             try (Database db = Database.open(url, pool(1).withHealthCheckAfter(Duration.ZERO)); Database admin = Database.open(url, pool(1))) {
                 long first = db.fetchValue(Long.class, "SELECT pg_backend_pid()");
                 admin.fetchValue("SELECT pg_terminate_backend(?)", (int) first);
-                while (admin.fetchValue(Long.class, "SELECT count(*) FROM pg_stat_activity WHERE pid = ?", (int) first) > 0) {
-                    sleep(0.01);
+                try (Timeout limit = timeout(Duration.ofSeconds(30))) {
+                    while (admin.fetchValue(Long.class, "SELECT count(*) FROM pg_stat_activity WHERE pid = ?", (int) first) > 0) {
+                        sleep(0.01);
+                    }
                 }
                 assertThat(db.fetchValue(Long.class, "SELECT pg_backend_pid()")).isNotEqualTo(first);
             }
