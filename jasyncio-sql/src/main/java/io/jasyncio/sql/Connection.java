@@ -335,7 +335,10 @@ public final class Connection implements AutoCloseable {
             return;
         }
         if (openStream != null) {
-            openStream.close();
+            openStream.close(); // a stream that owns this connection gives it back itself
+            if (released) {
+                return;
+            }
         }
         if (busyWith != null) {
             throw new IllegalStateException("cannot give the connection back while it is busy with " + busyWith
