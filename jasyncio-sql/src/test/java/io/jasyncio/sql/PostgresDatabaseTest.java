@@ -304,6 +304,22 @@ class PostgresDatabaseTest {
     }
 
     @Test
+    void preparedStatementsAreCachedPerConnection() {
+        run(() -> {
+            try (Database db = Database.open(url, pool(1))) {
+                try (Connection c = db.acquire()) {
+                    for (int i = 0; i < 8; i++) { // past the driver's threshold (5) for a server-side prepare
+                        assertThat(c.fetchValue(Long.class, "SELECT ?::bigint + 1", i)).isEqualTo(i + 1L);
+                    }
+                    assertThat(c.fetchValue(Long.class, "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE 'SELECT $1::bigint + 1%'"))
+                            .isEqualTo(1L);
+                }
+            }
+            return null;
+        });
+    }
+
+    @Test
     void badCredentialsAndUnreachableServersFailAtOpen(PostgresServer pg) {
         run(() -> {
             assertThatThrownBy(() -> Database.open("postgresql://nobody@127.0.0.1:" + pg.port() + "/postgres"))
