@@ -48,6 +48,10 @@ import java.util.concurrent.CompletableFuture;
  * <p>Threading: a Database belongs to the event loop it was opened on; its methods must be called
  * from tasks of that loop ({@link IllegalStateException} otherwise). Close it when done
  * (try-with-resources): idle connections close, waiters fail with {@link DatabaseClosedException}.
+ * A database left open when its loop ends keeps its (daemon) connection threads and connections.
+ *
+ * <p>States: OPEN (after {@link #open}) and CLOSED (after {@link #close()}: every method throws
+ * {@link DatabaseClosedException}; connections still lent out close when they are given back).
  */
 public final class Database implements AutoCloseable {
     private final EventLoop loop;

@@ -5,7 +5,6 @@ import io.jasyncio.AsyncIterator;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayDeque;
-import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -137,10 +136,5 @@ public final class Listener implements AsyncIterable<Notification>, AsyncIterato
     @Override
     public String toString() {
         return "Listener[channel=" + channel + (closed ? ", closed" : ", listening") + ", buffered=" + buffer.size() + "]";
-    }
-
-    /** For tests of the buffer. */
-    List<Notification> buffered() {
-        return List.copyOf(buffer);
     }
 }

@@ -79,9 +79,9 @@ public final class RowStream implements AsyncIterable<Row>, AsyncIterator<Row> {
     }
 
     /**
-     * True if another row is available; suspends while the next batch is read.
-     *
-     * @throws java.util.concurrent.CompletionException never; an SQLException of the driver is thrown unchanged
+     * True if another row is available; suspends while the next batch is read. An SQLException of
+     * the driver is thrown unchanged (undeclared, as Iterator cannot declare it), after the stream
+     * was closed.
      */
     @Override
     public boolean hasNext() {
