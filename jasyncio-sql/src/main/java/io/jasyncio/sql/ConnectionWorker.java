@@ -151,6 +151,10 @@ final class ConnectionWorker {
      * cancellation continue. Nothing of the work's result is delivered.
      */
     <T> T call(Work<T> work) throws SQLException {
+        if (thread.isShutdown()) {
+            throw new java.sql.SQLNonTransientConnectionException("connection " + id
+                    + " is closed: it was lost or aborted, or its database was closed", "08003");
+        }
         cancelRequested = false;
         CompletableFuture<T> done = new CompletableFuture<>();
         thread.execute(() -> {
