@@ -304,6 +304,48 @@ class PostgresDatabaseTest {
     }
 
     @Test
+    void otherTasksKeepRunningWhileAQueryWaitsInTheServer() {
+        run(() -> {
+            try (Database db = Database.open(url, pool(1))) {
+                long[] ticks = new long[1];
+                Task<Object> ticker = createTask(() -> {
+                    while (true) {
+                        sleep(0.005);
+                        ticks[0]++;
+                    }
+                });
+                long before = ticks[0];
+                db.fetchValue("SELECT pg_sleep(0.3)");
+                long during = ticks[0] - before;
+                ticker.cancel();
+                assertThat(during).as("ticks of another task during the query").isPositive();
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void aNotificationArrivingAsTheWaitIsCancelledIsKeptForTheNextRead() {
+        run(() -> {
+            try (Database db = Database.open(url, pool(1)); Listener l = db.listen("kept")) {
+                Task<Boolean> waiter = createTask(l::hasNext);
+                sleep(0.05);
+                db.notify("kept", "payload");
+                waiter.cancel(); // the poll on the worker may already hold the notification
+                try {
+                    waiter.await();
+                } catch (CancelledError expected) {
+                    // either outcome is fine; the notification must not be lost
+                }
+                try (Timeout limit = timeout(Duration.ofSeconds(30))) {
+                    assertThat(l.next().payload()).isEqualTo("payload");
+                }
+            }
+            return null;
+        });
+    }
+
+    @Test
     void preparedStatementsAreCachedPerConnection() {
         run(() -> {
             try (Database db = Database.open(url, pool(1))) {
