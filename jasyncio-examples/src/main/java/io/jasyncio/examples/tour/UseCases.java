@@ -4,7 +4,6 @@ import static io.jasyncio.Asyncio.createTask;
 import static io.jasyncio.Asyncio.gather;
 import static io.jasyncio.Asyncio.sleep;
 import static io.jasyncio.Asyncio.timeout;
-import static io.jasyncio.Asyncio.toThread;
 
 import com.sun.net.httpserver.HttpServer;
 import io.jasyncio.Asyncio;
@@ -15,6 +14,7 @@ import io.jasyncio.net.Net;
 import io.jasyncio.net.Server;
 import io.jasyncio.net.StreamPair;
 import io.jasyncio.net.StreamReader;
+import io.jasyncio.sql.Database;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -22,16 +22,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 /** Chapter 11: networking, web scraping and databases. */
 final class UseCases implements Chapter {
@@ -46,13 +43,14 @@ final class UseCases implements Chapter {
                 Networking: a local echo server serves many concurrent clients with one task each, on one
                 thread. Web scraping: fetch pages from a local HTTP server with the JDK's HttpClient through
                 Asyncio.await(CompletionStage), at most 5 at a time (a Semaphore), each with a timeout and a
-                retry when a page fails. Databases: JDBC calls block, so they go to toThread and run on
-                worker threads while the loop stays responsive; here SQLite answers concurrent queries.""";
+                retry when a page fails. Databases: jasyncio-sql runs each JDBC connection on a worker thread of
+                its own and suspends the task meanwhile, so the loop stays responsive; tasks wait for a free
+                connection on the loop. Here SQLite (WAL mode, a pool of readers) answers concurrent queries.""";
     }
 
     @Override
     public String takeaway() {
-        return "sockets and HTTP are awaited; blocking drivers go to toThread; a Semaphore bounds concurrency.";
+        return "sockets and HTTP are awaited; database calls suspend while a worker thread runs them; a Semaphore bounds concurrency.";
     }
 
     record Results(int echoed, int pages, int retries, double crawlSeconds, int maxInFlight, long dbRows, double worstLag) {}
@@ -163,30 +161,14 @@ final class UseCases implements Chapter {
     /** Returns {rows counted, worst loop lag in ms}. */
     private static long[] database(Out out) throws Exception {
         java.nio.file.Path file = java.nio.file.Files.createTempFile("jasyncio-tour", ".db");
-        String url = "jdbc:sqlite:" + file;
-        try {
-            toThread(() -> {
-                try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-                    s.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
-                    c.setAutoCommit(false);
-                    for (int i = 0; i < 20_000; i++) {
-                        s.execute("INSERT INTO t (v) VALUES ('row " + i + "')");
-                    }
-                    c.commit();
-                }
-                return null;
-            });
+        try (Database db = Database.open("sqlite:" + file)) {
+            db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
+            db.executeMany("INSERT INTO t (v) VALUES (?)", IntStream.range(0, 20_000).mapToObj(i -> List.of("row " + i)).toList());
             LagMeter lag = new LagMeter(0.01);
             List<Task<Long>> queries = new ArrayList<>();
             for (int q = 0; q < 8; q++) {
                 int mod = q;
-                queries.add(createTask(() -> toThread(() -> {
-                    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
-                         ResultSet rs = s.executeQuery("SELECT count(*) FROM t WHERE id % 8 = " + mod)) {
-                        rs.next();
-                        return rs.getLong(1);
-                    }
-                })));
+                queries.add(createTask(() -> db.fetchValue(Long.class, "SELECT count(*) FROM t WHERE id % 8 = ?", mod)));
             }
             long rows = gather(queries).stream().mapToLong(Long::longValue).sum();
             double worst = lag.stop();
@@ -194,7 +176,9 @@ final class UseCases implements Chapter {
                     rows, worst * 1000));
             return new long[] {rows, (long) (worst * 1000)};
         } finally {
-            java.nio.file.Files.deleteIfExists(file);
+            for (String suffix : List.of("", "-wal", "-shm")) {
+                java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(file + suffix));
+            }
         }
     }
 }
