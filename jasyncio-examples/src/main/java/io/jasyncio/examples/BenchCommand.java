@@ -4,7 +4,7 @@ import io.jasyncio.bench.PeerWorkloads;
 import picocli.CommandLine;
 
 /** {@code jasyncio bench}: short runs of W1-W5 beside the peers' figures (docs/benchmarks.md has full runs). */
-@CommandLine.Command(name = "bench", mixinStandardHelpOptions = true,
+@CommandLine.Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Short runs of the peer workloads W1-W5, printed beside the peers' figures.",
         footerHeading = "%nExamples:%n",
         footer = {"  ./jasyncio bench     all workloads, short runs, pinned to one core",

@@ -53,7 +53,7 @@ public final class Main implements Runnable {
     }
 
     /** {@code jasyncio version}. */
-    @Command(name = "version", mixinStandardHelpOptions = true,
+    @Command(name = "version", mixinStandardHelpOptions = true, versionProvider = Version.class,
             description = "Print the version, the JVM, the launcher's JDK choice and the coroutine engine.",
             footerHeading = "%nExamples:%n",
             footer = {"  ./jasyncio version", "  ./jasyncio --verbose version   also says which JDK runs it, before building"})
@@ -66,7 +66,8 @@ public final class Main implements Runnable {
         }
     }
 
-    static final class Version implements CommandLine.IVersionProvider {
+    /** What {@code version} and every command's {@code -V} print. */
+    public static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
             String v = Main.class.getPackage().getImplementationVersion();

@@ -37,6 +37,13 @@ class MainTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"tour", "demo", "bench", "version"})
+    void everyCommandPrintsTheVersion(String command) {
+        assertThat(run(command, "-V")).isZero();
+        assertThat(out.toString()).startsWith("jasyncio ").contains("engine ");
+    }
+
+    @ParameterizedTest
     @CsvSource({"tour --frobnicate, jasyncio tour", "demo, jasyncio demo", "demo echo-server --port x, jasyncio demo",
                 "bench extra, jasyncio bench", "version --nope, jasyncio version", "--nope, jasyncio"})
     void badInputIsOneLineAndExitTwo(String args, String command) {

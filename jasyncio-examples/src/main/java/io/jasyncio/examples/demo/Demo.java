@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code jasyncio demo NAME}: each example runnable on its own. */
-@CommandLine.Command(name = "demo", mixinStandardHelpOptions = true,
+@CommandLine.Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = io.jasyncio.examples.Main.Version.class,
         description = "Run an example: echo-server, echo-client, chat.",
         footerHeading = "%nExamples:%n",
         footer = {"  ./jasyncio demo echo-server --port 8888            serve until Ctrl-C",

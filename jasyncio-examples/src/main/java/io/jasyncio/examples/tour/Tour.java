@@ -52,7 +52,7 @@ public final class Tour {
     }
 
     /** {@code jasyncio tour [--list] [--explain] [chapter]}. */
-    @CommandLine.Command(name = "tour", mixinStandardHelpOptions = true,
+    @CommandLine.Command(name = "tour", mixinStandardHelpOptions = true, versionProvider = io.jasyncio.examples.Main.Version.class,
             description = "The guided tour of asyncio in Java (all chapters, or one).",
             footerHeading = "%nExamples:%n",
             footer = {"  ./jasyncio tour              every chapter, with live timings",
