@@ -9,7 +9,7 @@ import io.jasyncio.net.Transport;
 import java.nio.ByteBuffer;
 
 /**
- * W6's servers (../shared/benchmarks/WORKLOADS.md): a TCP echo on 127.0.0.1, one loop, run pinned
+ * W6's servers (docs/benchmarks/WORKLOADS.md): a TCP echo on 127.0.0.1, one loop, run pinned
  * to cpu 0 and driven by {@code echoload} pinned to cpu 1.
  * <pre>
  * taskset -c 0 java -Xms2g -Xmx2g -cp jasyncio-bench.jar io.jasyncio.bench.EchoServers protocol 25000

@@ -17,7 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * W1-W5 of ../shared/benchmarks/WORKLOADS.md, with the same N, rounds and timing rules as the
+ * W1-W5 of docs/benchmarks/WORKLOADS.md, with the same N, rounds and timing rules as the
  * peers (KotlinMicro.kt, VtMicro.java): each round runs on a fresh loop ({@code Asyncio.run},
  * like {@code runBlocking}), timed inside the loop; the figure is the median of the measured
  * rounds. Run pinned to one core: {@code taskset -c 0 java -Xms2g -Xmx2g -jar jasyncio-bench.jar w1}.
@@ -31,7 +31,7 @@ import java.util.Map;
 public final class PeerWorkloads {
     static final int W1_N = 500_000, W2_N = 200_000, W3_N = 100_000, W4_N = 100_000, W5_N = 100_000;
 
-    /** Peer medians from ../shared/benchmarks/PEERS.md (2026-11-23, this kind of machine). */
+    /** Peer medians from docs/benchmarks/PEERS.md (2026-11-23, this kind of machine). */
     private static final Map<String, String> PEERS = Map.of(
             "w1", "Kotlin 17.0 | vthreads 151 | asyncio 4,049",
             "w2", "Kotlin 141 | vthreads 263 | asyncio 7,490",

@@ -5,7 +5,8 @@ import java.lang.System.Logger.Level;
 /**
  * Chooses the coroutine engine once per JVM: the one forced by {@code -Djasyncio.engine}, else
  * the continuation engine when {@code jdk.internal.vm} is exported to the library, else the
- * virtual-thread engine. Logs one INFO line saying which, and how to get the fast one.
+ * virtual-thread engine. Quiet by default: the choice is logged at DEBUG, except that falling back
+ * to the slower virtual-thread engine logs one INFO line with the exact flag that gives the fast one.
  */
 public final class Engines {
     private Engines() {}
@@ -42,11 +43,11 @@ public final class Engines {
         String forced = System.getProperty(Config.ENGINE);
         if (forced != null && !forced.isBlank()) {
             Engine engine = byName(forced.trim());
-            LOG.log(Level.INFO, "jasyncio: using the {0} engine (forced by -D{1})", engine.name(), Config.ENGINE);
+            LOG.log(Level.DEBUG, "jasyncio: using the {0} engine (forced by -D{1})", engine.name(), Config.ENGINE);
             return engine;
         }
         if (ContinuationEngine.unavailableReason() == null) {
-            LOG.log(Level.INFO, "jasyncio: using the continuation engine");
+            LOG.log(Level.DEBUG, "jasyncio: using the continuation engine");
             return new ContinuationEngine();
         }
         LOG.log(Level.INFO, "jasyncio: using the virtual-thread engine; for the faster continuation engine run java with {0}"

@@ -4,7 +4,11 @@ import io.jasyncio.bench.PeerWorkloads;
 import picocli.CommandLine;
 
 /** {@code jasyncio bench}: short runs of W1-W5 beside the peers' figures (docs/benchmarks.md has full runs). */
-@CommandLine.Command(name = "bench", description = "Short runs of the peer workloads W1-W5, printed beside the peers' figures.")
+@CommandLine.Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Short runs of the peer workloads W1-W5, printed beside the peers' figures.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  ./jasyncio bench     all workloads, short runs, pinned to one core",
+                  "Full runs and the machine: docs/benchmarks.md; the workloads: docs/benchmarks/WORKLOADS.md."})
 final class BenchCommand implements java.util.concurrent.Callable<Integer> {
     @Override
     public Integer call() throws Exception {

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /** The command line: help, version, and errors as one clear line with a non-zero exit. */
@@ -21,7 +24,33 @@ class MainTest {
     @Test
     void helpListsTheCommands() {
         assertThat(run("--help")).isZero();
-        assertThat(out.toString()).contains("tour").contains("demo").contains("bench").contains("version");
+        assertThat(out.toString()).contains("tour").contains("demo").contains("bench").contains("version")
+                .contains("test").contains("--verbose").contains("Examples:");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tour", "demo", "bench", "version"})
+    void everyCommandHasHelpWithExamples(String command) {
+        assertThat(run(command, "--help")).isZero();
+        assertThat(out.toString()).startsWith("Usage: jasyncio " + command).contains("Examples:").contains("./jasyncio " + command);
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tour", "demo", "bench", "version"})
+    void everyCommandPrintsTheVersion(String command) {
+        assertThat(run(command, "-V")).isZero();
+        assertThat(out.toString()).startsWith("jasyncio ").contains("engine ");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"tour --frobnicate, jasyncio tour", "demo, jasyncio demo", "demo echo-server --port x, jasyncio demo",
+                "bench extra, jasyncio bench", "version --nope, jasyncio version", "--nope, jasyncio"})
+    void badInputIsOneLineAndExitTwo(String args, String command) {
+        assertThat(run(args.split(" "))).isEqualTo(2);
+        assertThat(err.toString()).endsWith("(see '" + command + " --help')" + System.lineSeparator())
+                .startsWith("jasyncio: ").hasLineCount(1);
+        assertThat(out.toString()).isEmpty();
     }
 
     @Test
@@ -32,9 +61,9 @@ class MainTest {
 
     @Test
     void unknownCommandOrDemoIsRefused() {
-        assertThat(run("frobnicate")).isNotZero();
-        assertThat(err.toString()).contains("frobnicate");
-        assertThat(run("demo", "nope")).isNotZero();
+        assertThat(run("frobnicate")).isEqualTo(2);
+        assertThat(err.toString()).contains("frobnicate").hasLineCount(1);
+        assertThat(run("demo", "nope")).isEqualTo(2);
         assertThat(err.toString()).contains("unknown demo 'nope'");
     }
 

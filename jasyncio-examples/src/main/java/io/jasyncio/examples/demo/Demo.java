@@ -8,7 +8,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code jasyncio demo NAME}: each example runnable on its own. */
-@CommandLine.Command(name = "demo", description = "Run an example: echo-server, echo-client, chat.")
+@CommandLine.Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = io.jasyncio.examples.Main.Version.class,
+        description = "Run an example: echo-server, echo-client, chat.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  ./jasyncio demo echo-server --port 8888            serve until Ctrl-C",
+                  "  ./jasyncio demo echo-client --clients 10 --lines 5  against that server",
+                  "  ./jasyncio demo chat                               a chat room (nc 127.0.0.1 8888)"})
 public final class Demo implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -52,7 +52,12 @@ public final class Tour {
     }
 
     /** {@code jasyncio tour [--list] [--explain] [chapter]}. */
-    @CommandLine.Command(name = "tour", description = "The guided tour of asyncio in Java (all chapters, or one).")
+    @CommandLine.Command(name = "tour", mixinStandardHelpOptions = true, versionProvider = io.jasyncio.examples.Main.Version.class,
+            description = "The guided tour of asyncio in Java (all chapters, or one).",
+            footerHeading = "%nExamples:%n",
+            footer = {"  ./jasyncio tour              every chapter, with live timings",
+                      "  ./jasyncio tour --list       the chapters' titles",
+                      "  ./jasyncio tour 7 --explain  chapter 7 (tasks) with its code and explanation"})
     public static final class Command implements Runnable {
         @Option(names = "--list", description = "List the chapters.")
         boolean list;
