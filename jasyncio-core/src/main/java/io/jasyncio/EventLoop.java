@@ -230,7 +230,7 @@ public final class EventLoop implements AutoCloseable {
         }
         closed = true;
         for (Task<?> t = liveHead; t != null; t = t.nextLive) {
-            callExceptionHandler(new ExceptionContext("Task was destroyed but it is pending!", null, t, null));
+            callExceptionHandler(new ExceptionContext("Task was destroyed but it is pending!" + creationSiteText(t), null, t, null));
         }
         LoopCloseHooks.runFor(this); // e.g. child processes still running are killed and reaped
         if (signals != null) {
@@ -773,6 +773,29 @@ public final class EventLoop implements AutoCloseable {
     /** Called from a GC cleaner thread: reports on the loop if it still runs, else returns false. */
     boolean reportFromAnyThread(ExceptionContext context) {
         return !closed && running && LoopPost.postIfOpen(this, () -> callExceptionHandler(context));
+    }
+
+    /** Where futures and tasks were created (debug mode only; weak keys, so nothing is kept alive). */
+    private java.util.Map<Future<?>, StackTraceElement> creationSites;
+
+    /** Debug mode: remembers the first frame of user code that created {@code f}. */
+    void recordCreationSite(Future<?> f) {
+        for (StackTraceElement e : new Throwable().getStackTrace()) {
+            if (!Task.isLibraryFrame(e)) {
+                if (creationSites == null) {
+                    creationSites = new java.util.WeakHashMap<>();
+                }
+                creationSites.put(f, e);
+                return;
+            }
+        }
+    }
+
+    /** " (created at File.java:42)" for a future created in debug mode, else "". */
+    String creationSiteText(Future<?> f) {
+        StackTraceElement e = creationSites == null ? null : creationSites.get(f); // loop thread: when it failed
+        return e == null ? "" : " (created at " + e.getClassName() + "." + e.getMethodName() + "(" + e.getFileName()
+                + ":" + e.getLineNumber() + "))";
     }
 
     /** Debug mode: see {@link LoopOptions#debug()}. */

@@ -54,6 +54,9 @@ public class Future<T> {
     /** A pending future bound to {@code loop}. Prefer {@link EventLoop#createFuture()}. */
     public Future(EventLoop loop) {
         this.loop = Objects.requireNonNull(loop, "loop");
+        if (loop.isDebug()) {
+            loop.recordCreationSite(this); // asyncio's source traceback, in debug mode only
+        }
     }
 
     /** The loop this future belongs to. */
@@ -207,7 +210,7 @@ public class Future<T> {
     }
 
     String describeForReport() {
-        return "Future exception was never retrieved";
+        return "Future exception was never retrieved" + loop.creationSiteText(this);
     }
 
     /** True unless the future failed and nobody has read the exception yet. */

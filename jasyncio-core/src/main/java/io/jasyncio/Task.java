@@ -475,7 +475,7 @@ public final class Task<T> extends Future<T> {
         return null;
     }
 
-    private static boolean isLibraryFrame(StackTraceElement e) {
+    static boolean isLibraryFrame(StackTraceElement e) {
         String c = e.getClassName();
         if (c.startsWith("java.") || c.startsWith("jdk.")) {
             return true;
@@ -494,7 +494,7 @@ public final class Task<T> extends Future<T> {
 
     @Override
     String describeForReport() {
-        return "Task exception was never retrieved (task " + getName() + ")";
+        return "Task exception was never retrieved (task " + getName() + ")" + loop.creationSiteText(this);
     }
 
     @Override

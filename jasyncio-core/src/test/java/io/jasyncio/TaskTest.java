@@ -549,4 +549,17 @@ class TaskTest {
             return null;
         });
     }
+
+    @Test
+    void inDebugModeTheNeverRetrievedReportNamesWhereTheTaskWasCreated() {
+        List<ExceptionContext> reported = io.jasyncio.test.StrictLoop.runCollecting(TestLoop.options().withDebug(true), () -> {
+            createTask(() -> {
+                throw new IllegalStateException("nobody reads me");
+            });
+            sleep(1);
+            return null;
+        });
+        assertThat(reported).singleElement().satisfies(ctx -> assertThat(ctx.message())
+                .contains("never retrieved").contains("created at").contains("TaskTest.java:"));
+    }
 }

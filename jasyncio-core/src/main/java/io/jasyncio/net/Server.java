@@ -2,7 +2,7 @@ package io.jasyncio.net;
 
 import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
-import io.jasyncio.Future;
+import io.jasyncio.internal.WaitQueue;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -49,7 +49,7 @@ public final class Server implements AutoCloseable {
     private final List<ServerSocketChannel> channels;
     private final Supplier<? extends Protocol> factory;
     private final Set<SocketTransport> clients = new LinkedHashSet<>();
-    private final List<Future<Void>> closeWaiters = new ArrayList<>();
+    private final WaitQueue closeWaiters = new WaitQueue();
     private final List<io.jasyncio.TimerHandle> acceptRetries = new ArrayList<>();
     private boolean serving = true;
     /** After close: the loop has run a turn since, so the selector let go of the sockets. */
@@ -218,13 +218,7 @@ public final class Server implements AutoCloseable {
      */
     public void waitClosed() {
         while (serving || !socketsReleased || !clients.isEmpty()) {
-            Future<Void> f = loop.createFuture();
-            closeWaiters.add(f);
-            try {
-                f.await();
-            } finally {
-                closeWaiters.remove(f);
-            }
+            closeWaiters.park(loop);
         }
     }
 
@@ -239,11 +233,7 @@ public final class Server implements AutoCloseable {
 
     private void wakeCloseWaiters() {
         if (!serving && socketsReleased && clients.isEmpty()) {
-            for (Future<Void> f : new ArrayList<>(closeWaiters)) {
-                if (!f.done()) {
-                    f.setResult(null);
-                }
-            }
+            closeWaiters.wakeAll();
         }
     }
 

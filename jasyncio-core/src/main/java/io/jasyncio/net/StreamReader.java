@@ -107,8 +107,8 @@ public final class StreamReader implements Iterable<byte[]> {
 
     private void wakeWaiter() {
         Future<Void> w = waiter;
-        if (w != null && !w.done()) {
-            w.setResult(null);
+        if (w != null) {
+            w.trySetResult(null);
         }
     }
 
@@ -266,7 +266,8 @@ public final class StreamReader implements Iterable<byte[]> {
                 }
                 offset = buflen + 1 - seplen;
                 if (offset > limit) {
-                    throw new LimitOverrunException("Separator is not found, and chunk exceed the limit", offset);
+                    throw new LimitOverrunException("no separator in the first " + offset + " buffered bytes, more than the reader's limit of "
+                            + limit + ": raise the limit (new StreamReader(limit)) or read in pieces with read(n)", offset);
                 }
             }
             if (eof) {
@@ -277,7 +278,8 @@ public final class StreamReader implements Iterable<byte[]> {
             throwIfFailed();
         }
         if (isep > limit) {
-            throw new LimitOverrunException("Separator is found, but chunk is longer than limit", isep);
+            throw new LimitOverrunException("the separator comes after " + isep + " bytes, more than the reader's limit of " + limit
+                    + ": raise the limit (new StreamReader(limit)) or read in pieces with read(n)", isep);
         }
         return take(isep + seplen);
     }

@@ -4,11 +4,10 @@ import io.jasyncio.EventLoop;
 import io.jasyncio.ExceptionContext;
 import io.jasyncio.Future;
 import io.jasyncio.Task;
+import io.jasyncio.internal.WaitQueue;
 import java.io.IOException;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Adapts a {@link Transport} to a {@link StreamReader} and {@link StreamWriter}: asyncio's
@@ -28,7 +27,8 @@ public final class StreamReaderProtocol implements Protocol {
     private boolean connectionLost;
     private Throwable lostWith;
     /** Tasks waiting in drain(); made by the first one (an idle connection has none). */
-    private List<Future<Void>> drainWaiters;
+    /** Tasks waiting in drain(); made on first use (most connections never wait). */
+    private WaitQueue drainWaiters;
     /** What {@link StreamWriter#waitClosed()} waits for; made by the first waiter. */
     private Future<Void> closed;
 
@@ -92,16 +92,7 @@ public final class StreamReaderProtocol implements Protocol {
             reader.setException(exc);
         }
         if (drainWaiters != null) {
-            for (Future<Void> w : drainWaiters) {
-                if (!w.done()) {
-                    if (exc == null) {
-                        w.setResult(null);
-                    } else {
-                        w.setException(exc);
-                    }
-                }
-            }
-            drainWaiters.clear();
+            drainWaiters.wakeAll(); // each sees the loss when it resumes (drainHelper)
         }
         if (closed != null && !closed.done()) {
             settleClosed(closed);
@@ -137,12 +128,7 @@ public final class StreamReaderProtocol implements Protocol {
     public void resumeWriting() {
         paused = false;
         if (drainWaiters != null) {
-            for (Future<Void> w : drainWaiters) {
-                if (!w.done()) {
-                    w.setResult(null);
-                }
-            }
-            drainWaiters.clear();
+            drainWaiters.wakeAll();
         }
     }
 
@@ -154,15 +140,12 @@ public final class StreamReaderProtocol implements Protocol {
         if (!paused) {
             return false;
         }
-        Future<Void> w = loop.createFuture();
         if (drainWaiters == null) {
-            drainWaiters = new ArrayList<>(2);
+            drainWaiters = new WaitQueue();
         }
-        drainWaiters.add(w);
-        try {
-            w.await();
-        } finally {
-            drainWaiters.remove(w);
+        drainWaiters.park(loop);
+        if (connectionLost && lostWith != null) { // lost while waiting: as asyncio, the drain fails
+            throw lostWith instanceof IOException io ? io : new SocketException("Connection lost: " + lostWith);
         }
         return true;
     }

@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  * task's {@link StreamReader} is above its limit: bounded memory); the stdin writer blocks in
  * {@code write} and reports progress the same way, driving {@link StreamWriter#drain()}. The loop
  * thread never blocks, and no thread spins. Waiting for the exit uses the JDK's
- * {@code onExit()} future. asyncio's {@code wait()} is {@link #await()} (naming rule 10).
+ * {@code onExit()} future. asyncio's {@code wait()} is {@link #await()}, since
+ * {@code Object.wait()} is final.
  *
  * <p>Return codes are the JDK's: a child killed by signal N reports 128+N.
  *

@@ -43,7 +43,7 @@ public final class PostgresServer implements AutoCloseable {
         if (binaries() == null) {
             return "no PostgreSQL binaries (install Debian's postgresql package, or set -Djasyncio.test.pgbin)";
         }
-        if (isRoot() && !Files.isExecutable(Path.of("/usr/sbin/runuser")) && !Files.isExecutable(Path.of("/sbin/runuser"))) {
+        if (isRoot() && runuser() == null) {
             return "running as root without runuser: initdb refuses root";
         }
         if (isRoot() && !userExists("postgres")) {
@@ -106,7 +106,7 @@ public final class PostgresServer implements AutoCloseable {
     private void pg(List<String> command, int timeoutSeconds) throws IOException, InterruptedException {
         List<String> full = new ArrayList<>();
         if (asPostgresUser) {
-            full.addAll(List.of("runuser", "-u", "postgres", "--"));
+            full.addAll(List.of(runuser(), "-u", "postgres", "--")); // absolute: /usr/sbin may not be on PATH
         }
         full.add(bin.resolve(command.get(0)).toString());
         full.addAll(command.subList(1, command.size()));
@@ -168,5 +168,15 @@ public final class PostgresServer implements AutoCloseable {
     @Override
     public String toString() {
         return "PostgresServer[port=" + port + ", dir=" + dir + "]";
+    }
+
+    /** The runuser binary (util-linux), or null; looked up by path since /usr/sbin is often not on PATH. */
+    private static String runuser() {
+        for (String candidate : List.of("/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser")) {
+            if (Files.isExecutable(Path.of(candidate))) {
+                return candidate;
+            }
+        }
+        return null;
     }
 }
