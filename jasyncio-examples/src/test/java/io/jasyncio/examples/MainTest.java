@@ -40,7 +40,7 @@ class MainTest {
     @ValueSource(strings = {"tour", "demo", "bench", "version"})
     void everyCommandPrintsTheVersion(String command) {
         assertThat(run(command, "-V")).isZero();
-        assertThat(out.toString()).startsWith("jasyncio ").contains("engine ");
+        assertThat(out.toString()).startsWith("jasyncio ").contains("launcher JDK").contains("engine ");
     }
 
     @ParameterizedTest
