@@ -15,16 +15,7 @@ import java.util.concurrent.CompletionStage;
 /**
  * The names asyncio users import: {@code import static io.jasyncio.Asyncio.*;}
  *
- * <pre>{@code
- * public static void main(String[] args) {
- *     Asyncio.run(() -> {
- *         Task<String> a = createTask(() -> { sleep(1.0); return "a"; });
- *         Task<String> b = createTask(() -> { sleep(1.0); return "b"; });
- *         System.out.println(a.await() + b.await());   // after ~1 s, not 2
- *         return null;
- *     });
- * }
- * }</pre>
+ * {@snippet class=io.jasyncio.snippets.ApiSnippets region=run}
  *
  * <p>Every method that suspends ("Suspends" in its comment) must be called from inside a task;
  * elsewhere it throws {@link IllegalStateException} at once, never blocks. Each says what a

@@ -52,6 +52,7 @@ public class Future<T> {
     private UnretrievedFailure unretrieved;
 
     /** A pending future bound to {@code loop}. Prefer {@link EventLoop#createFuture()}. */
+    @SuppressWarnings("this-escape") // debug mode only files the reference in a weak map; nothing reads it yet
     public Future(EventLoop loop) {
         this.loop = Objects.requireNonNull(loop, "loop");
         if (loop.isDebug()) {

@@ -7,11 +7,7 @@ import java.lang.System.Logger.Level;
  * A mutual-exclusion lock for tasks of one loop: asyncio's {@code Lock}. Not
  * {@link java.util.concurrent.locks.Lock}: it never blocks a thread, only suspends a task.
  *
- * <pre>{@code
- * try (Held held = lock.acquire()) {
- *     ... // one task at a time
- * }
- * }</pre>
+ * {@snippet class=io.jasyncio.snippets.ApiSnippets region=lock}
  *
  * <p>Fairness: waiters acquire in FIFO order; a task arriving while others wait (or while a woken
  * waiter has not run yet) queues behind them. Ownership: as in asyncio, any task or callback may

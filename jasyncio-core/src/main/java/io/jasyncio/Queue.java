@@ -11,14 +11,7 @@ import java.util.Objects;
  * {@link java.util.Queue}: {@link #put} and {@link #get} suspend tasks, never threads. Subclasses
  * {@link PriorityQueue} and {@link LifoQueue} change only the order.
  *
- * <pre>{@code
- * Queue<Job> jobs = new Queue<>(100);
- * // producer: jobs.put(job);          consumer:
- * for (Job job : jobs) {               // ends when the queue is shut down and drained
- *     handle(job);
- *     jobs.taskDone();
- * }
- * }</pre>
+ * {@snippet class=io.jasyncio.snippets.ApiSnippets region=queue}
  *
  * <p>Shutdown (asyncio 3.13): after {@link #shutdown(boolean)} every {@code put} fails with
  * {@link QueueShutDownException}; {@code get} still returns what is left, then fails too. An

@@ -1,13 +1,12 @@
 package io.jasyncio;
 
 import io.jasyncio.internal.LoopPost;
+import io.jasyncio.internal.Signals;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 /**
  * Runs coroutines on one event loop that it owns: asyncio's {@code Runner}. Several
@@ -166,21 +165,21 @@ public final class Runner implements AutoCloseable {
      * signal cancels the main task, the second goes to the handler that was there before (the JVM's:
      * shutdown). Only one runner at a time owns each signal.
      */
-    private static final class StopSignalGuard implements SignalHandler {
+    private static final class StopSignalGuard {
         private static final java.util.Map<String, AtomicBoolean> OWNED =
                 java.util.Map.of("INT", new AtomicBoolean(), "TERM", new AtomicBoolean());
 
         private final EventLoop loop;
         private final Task<?> main;
-        private final Signal signal;
+        private final String name;
         private final String reason;
-        private SignalHandler previous;
+        private Signals.Previous previous;
         volatile boolean fired;
 
         private StopSignalGuard(String name, String reason, EventLoop loop, Task<?> main) {
             this.loop = loop;
             this.main = main;
-            this.signal = new Signal(name);
+            this.name = name;
             this.reason = reason;
         }
 
@@ -191,11 +190,11 @@ public final class Runner implements AutoCloseable {
             }
             StopSignalGuard g = new StopSignalGuard(name, reason, loop, main);
             try {
-                g.previous = Signal.handle(g.signal, g);
-                if (g.previous == SignalHandler.SIG_IGN) {
+                g.previous = Signals.install(name, g::handle);
+                if (g.previous.ignored()) {
                     // Ignored in this process (a background job, nohup): respect that, as asyncio
                     // does; the JVM would not deliver it to us anyway.
-                    Signal.handle(g.signal, SignalHandler.SIG_IGN);
+                    Signals.ignore(name);
                     owned.set(false);
                     return null;
                 }
@@ -210,23 +209,15 @@ public final class Runner implements AutoCloseable {
 
         void uninstall() {
             try {
-                Signal.handle(signal, previous);
+                Signals.restore(name, previous);
             } finally {
-                OWNED.get(signal.getName()).set(false);
+                OWNED.get(name).set(false);
             }
         }
 
-        @Override
-        public void handle(Signal sig) {
+        private void handle(String signalName) {
             if (fired || main.done()) {
-                // Second signal: stop hard, through the handler that was there before us.
-                SignalHandler p = previous;
-                if (p != null && p != SignalHandler.SIG_DFL && p != SignalHandler.SIG_IGN) {
-                    p.handle(sig);
-                } else {
-                    Signal.handle(signal, SignalHandler.SIG_DFL);
-                    Signal.raise(signal);
-                }
+                Signals.passOn(name, previous); // second signal: stop hard, as without us
                 return;
             }
             fired = true;

@@ -1,12 +1,11 @@
 package io.jasyncio;
 
 import io.jasyncio.internal.LoopPost;
+import io.jasyncio.internal.Signals;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 /**
  * A loop's Unix signal handlers: asyncio's {@code add_signal_handler} / {@code remove_signal_handler}.
@@ -23,7 +22,7 @@ import sun.misc.SignalHandler;
 final class SignalHandlers {
     private final EventLoop loop;
     /** Signal name without "SIG" -> the handler that was installed before ours. */
-    private final Map<String, SignalHandler> previous = new HashMap<>();
+    private final Map<String, Signals.Previous> previous = new HashMap<>();
 
     SignalHandlers(EventLoop loop) {
         this.loop = loop;
@@ -32,17 +31,15 @@ final class SignalHandlers {
     void add(String signal, Runnable callback) {
         Objects.requireNonNull(callback, "callback");
         String name = normalize(signal);
-        Signal sig;
+        Signals.Previous before;
         try {
-            sig = new Signal(name);
-        } catch (IllegalArgumentException unknown) {
-            throw new IllegalArgumentException("unknown signal " + signal + ": use a name such as TERM, HUP, INT or USR2");
-        }
-        SignalHandler before;
-        try {
-            before = Signal.handle(sig, s -> LoopPost.postIfOpen(loop, callback));
-        } catch (IllegalArgumentException reserved) {
-            throw new IllegalArgumentException("SIG" + name + " cannot be handled here: " + reserved.getMessage()
+            before = Signals.install(name, s -> LoopPost.postIfOpen(loop, callback));
+        } catch (IllegalArgumentException refused) {
+            String why = refused.getMessage() == null ? "" : refused.getMessage();
+            if (why.contains("Unknown signal")) {
+                throw new IllegalArgumentException("unknown signal " + signal + ": use a name such as TERM, HUP, INT or USR2");
+            }
+            throw new IllegalArgumentException("SIG" + name + " cannot be handled here: " + why
                     + " (the JVM reserves it, or it was started with -Xrs)");
         }
         previous.putIfAbsent(name, before); // replacing our own handler keeps the original to restore
@@ -50,11 +47,11 @@ final class SignalHandlers {
 
     boolean remove(String signal) {
         String name = normalize(signal);
-        SignalHandler before = previous.remove(name);
+        Signals.Previous before = previous.remove(name);
         if (before == null) {
             return false;
         }
-        Signal.handle(new Signal(name), before);
+        Signals.restore(name, before);
         return true;
     }
 

@@ -11,12 +11,7 @@ import java.util.Set;
  *
  * <h2>Two forms</h2>
  * <b>{@link #run(Body)}</b> has asyncio's rules exactly, and is the form to use:
- * <pre>{@code
- * TaskGroup.run(tg -> {
- *     tg.createTask(() -> fetch("a"));
- *     tg.createTask(() -> fetch("b"));
- * });   // both are done here; if one failed, the other was cancelled and TaskGroupException is thrown
- * }</pre>
+ * {@snippet class=io.jasyncio.snippets.ApiSnippets region=taskgroup}
  * <ol>
  *   <li>When a child fails (raises anything but {@link CancelledError}), or the body throws, every
  *       other child is cancelled, no new child may be created, and the body is cancelled at its

@@ -8,14 +8,7 @@ import java.util.Objects;
  * The block is a lambda, so that the deadline can be turned into a {@link TimeoutException} where
  * the block ends, exactly as asyncio's {@code __aexit__} does:
  *
- * <pre>{@code
- * String page = timeout(Duration.ofSeconds(2), () -> fetch(url));     // TimeoutException after 2 s
- *
- * timeout(Duration.ofSeconds(10), scope -> {                         // the scope, to move the deadline
- *     scope.reschedule(getRunningLoop().time() + 30);
- *     return download(url);
- * });
- * }</pre>
+ * {@snippet class=io.jasyncio.snippets.ApiSnippets region=timeout}
  *
  * <h2>How the deadline reaches the code (the rule that makes deadlines compose)</h2>
  * When the deadline passes, the scope cancels its task. Inside the block the cancellation travels

@@ -27,11 +27,7 @@ import java.util.regex.Pattern;
  * {@code loop.create_connection}, {@code loop.create_server}, {@code loop.sock_*} and
  * {@code getaddrinfo}. Every method suspends the calling task and must run inside one.
  *
- * <pre>{@code
- * StreamPair conn = Net.openConnection("127.0.0.1", 8888);
- * conn.writer().write("ping\n");
- * byte[] line = conn.reader().readline();
- * }</pre>
+ * {@snippet class=io.jasyncio.snippets.ApiSnippets region=client}
  *
  * <p>Errors are the JDK's own, specific {@link IOException}s, thrown at the caller:
  * {@link java.net.ConnectException} (refused), {@link java.net.UnknownHostException},

@@ -27,7 +27,6 @@ public final class StreamReaderProtocol implements Protocol {
     private boolean connectionLost;
     private Throwable lostWith;
     /** Tasks waiting in drain(); made by the first one (an idle connection has none). */
-    /** Tasks waiting in drain(); made on first use (most connections never wait). */
     private WaitQueue drainWaiters;
     /** What {@link StreamWriter#waitClosed()} waits for; made by the first waiter. */
     private Future<Void> closed;

@@ -17,10 +17,7 @@ import java.util.concurrent.TimeUnit;
  * A child process: asyncio's {@code asyncio.subprocess.Process}. Not {@link java.lang.Process},
  * which it wraps. Made by {@link #createSubprocessExec} or {@link #createSubprocessShell}.
  *
- * <pre>{@code
- * Process p = Process.createSubprocessExec(List.of("grep", "x"), Redirect.PIPE, Redirect.PIPE, Redirect.INHERIT);
- * Process.Output out = p.communicate("a\nx1\nb\nx2\n".getBytes());
- * }</pre>
+ * {@snippet class=io.jasyncio.snippets.ApiSnippets region=process}
  *
  * <p>How the blocking pipes are bridged: Java's process pipes are blocking streams that a
  * selector cannot watch, so each piped stream gets one daemon platform thread: readers block in
