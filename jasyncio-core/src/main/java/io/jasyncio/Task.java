@@ -387,6 +387,11 @@ public final class Task<T> extends Future<T> {
         return new StackTraceElement[0];
     }
 
+    /** Observability hook: the future this task is suspended on, or null (read by {@link TaskDump}). */
+    Future<?> awaiting() {
+        return waiter;
+    }
+
     /** The thread running this task's code while it runs, or null when that is the loop's thread. */
     Thread runningThread() {
         return strand.thread();
