@@ -387,6 +387,9 @@ public final class Task<T> extends Future<T> {
         return new StackTraceElement[0];
     }
 
+    /** Observability hook: the Lock this task is waiting to acquire, or null (set by Lock, read by DeadlockDetector). */
+    Lock blockedOnLock;
+
     /** Observability hook: the future this task is suspended on, or null (read by {@link TaskDump}). */
     Future<?> awaiting() {
         return waiter;
