@@ -44,9 +44,19 @@ public final class Lock extends LoopBound {
             return held;
         }
         EventLoop loop = loop();
-        do {
-            waiters.park(loop, this::wakeFirstIfFree);
-        } while (locked); // a wake-up is a hint: take the lock only if it is still free
+        Task<?> me = Task.currentOrNull();
+        if (me != null) {
+            me.blockedOnLock = this; // observability hook, read by DeadlockDetector
+        }
+        try {
+            do {
+                waiters.park(loop, this::wakeFirstIfFree);
+            } while (locked); // a wake-up is a hint: take the lock only if it is still free
+        } finally {
+            if (me != null) {
+                me.blockedOnLock = null;
+            }
+        }
         take();
         return held;
     }
@@ -79,6 +89,11 @@ public final class Lock extends LoopBound {
         locked = false;
         owner = null;
         waiters.wakeOne();
+    }
+
+    /** Observability hook: the task holding the lock, or null (read by {@link DeadlockDetector}). */
+    Task<?> owner() {
+        return owner;
     }
 
     /** True while some task holds the lock. */

@@ -452,6 +452,14 @@ public final class Task<T> extends Future<T> {
         return new StackTraceElement[0];
     }
 
+    /** Observability hook: the Lock this task is waiting to acquire, or null (set by Lock, read by DeadlockDetector). */
+    Lock blockedOnLock;
+
+    /** Observability hook: the future this task is suspended on, or null (read by {@link TaskDump}). */
+    Future<?> awaiting() {
+        return waiter;
+    }
+
     /** The thread running this task's code while it runs, or null when that is the loop's thread. */
     Thread runningThread() {
         return strand.thread();
