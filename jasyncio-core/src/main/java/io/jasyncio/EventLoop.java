@@ -408,7 +408,7 @@ public final class EventLoop implements AutoCloseable {
         if (debug || fastYields <= 0 || eagerDepth > 0 || !ready.isEmpty() || !inbox.isEmpty()) {
             return false;
         }
-        if (timers.earliestNanos() <= nowNanos()) {
+        if (!timers.isEmpty() && timers.earliestNanos() <= nowNanos()) { // no clock read when no timer waits
             return false;
         }
         fastYields--;
