@@ -30,6 +30,11 @@ public final class HttpBody implements AsyncIterable<byte[]> {
         void bodyEnded(boolean complete);
     }
 
+    /** Turns a failure while reading into the owner's exception type (the client adds the URL). */
+    interface ErrorMapper {
+        IOException map(Exception failure);
+    }
+
     /** A transformation of the bytes as they are read (content decoding). */
     interface Decoder {
         byte[] decode(byte[] chunk, boolean last) throws IOException;
@@ -43,6 +48,7 @@ public final class HttpBody implements AsyncIterable<byte[]> {
     private Decoder decoder;
     private Runnable beforeFirstRead;
     private Completion completion;
+    private ErrorMapper errors;
     private State state;
     private HttpHeaders trailers = new HttpHeaders();
     private long bytesRead;
@@ -73,6 +79,10 @@ public final class HttpBody implements AsyncIterable<byte[]> {
 
     void decoder(Decoder decoder) {
         this.decoder = decoder;
+    }
+
+    void errors(ErrorMapper mapper) {
+        this.errors = mapper;
     }
 
     void beforeFirstRead(Runnable action) {
@@ -128,6 +138,12 @@ public final class HttpBody implements AsyncIterable<byte[]> {
             HttpEvent e;
             try {
                 e = events.next();
+            } catch (IOException | io.jasyncio.TimeoutException failure) {
+                abort();
+                if (errors != null) {
+                    throw errors.map(failure);
+                }
+                throw failure;
             } catch (Throwable t) {
                 abort();
                 throw t;
@@ -163,7 +179,7 @@ public final class HttpBody implements AsyncIterable<byte[]> {
             return decoder.decode(data, last);
         } catch (IOException e) {
             abort();
-            throw e;
+            throw errors == null ? e : errors.map(e);
         }
     }
 

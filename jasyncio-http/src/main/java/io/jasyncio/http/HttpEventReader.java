@@ -11,7 +11,7 @@ import java.time.Duration;
  * the server and the client.
  *
  * <p>{@code readTimeout} (null: none) bounds each wait for bytes, not the whole message: a peer that keeps
- * sending is never cut off, one that stalls is. It raises {@link io.jasyncio.TimeoutException}; callers turn
+ * sending is never cut off, one that stalls is; {@link #deadline} bounds them all together. Either raises {@link io.jasyncio.TimeoutException}; callers turn
  * it into their own error. An enclosing deadline arrives, as every cancellation, as a CancelledError.
  *
  * <p>Loop-confined: one reader per connection, used by one task at a time.
@@ -22,6 +22,7 @@ final class HttpEventReader {
     private final StreamReader reader;
     private final HttpParser parser;
     private Duration readTimeout;
+    private double deadline = Double.POSITIVE_INFINITY; // loop time by which the whole message must be read
 
     HttpEventReader(StreamReader reader, HttpParser parser, Duration readTimeout) {
         this.reader = reader;
@@ -35,6 +36,15 @@ final class HttpEventReader {
 
     void readTimeout(Duration timeout) {
         this.readTimeout = timeout;
+    }
+
+    /** The loop time by which every read must be done, whatever the per-read timeout; infinity: none. */
+    void deadline(double when) {
+        this.deadline = when;
+    }
+
+    double deadline() {
+        return deadline;
     }
 
     /** The next event; suspends until the bytes for it arrived. */
@@ -53,7 +63,11 @@ final class HttpEventReader {
 
     /** Reads one block of bytes into the parser (EOF included). */
     void fill() throws IOException {
-        byte[] data = readTimeout == null ? reader.read(READ_SIZE) : Asyncio.timeout(readTimeout, () -> reader.read(READ_SIZE));
+        double when = deadline;
+        if (readTimeout != null) {
+            when = Math.min(when, Asyncio.getRunningLoop().time() + readTimeout.toNanos() / 1e9);
+        }
+        byte[] data = when == Double.POSITIVE_INFINITY ? reader.read(READ_SIZE) : Asyncio.timeoutAt(when, () -> reader.read(READ_SIZE));
         if (data.length == 0) {
             parser.feedEof();
         } else {
