@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,11 +26,17 @@ final class PeerProcess implements AutoCloseable {
         this.port = port;
     }
 
+    /**
+     * Debian's python3, where apt-get installs python3-aiohttp, rather than whatever python3 comes first on
+     * PATH (pyenv's, a virtualenv's) and lacks the packages.
+     */
+    static final String PYTHON = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+
     /** Runs a Python script from the test resources' peers/ directory and waits for its PORT line. */
     static PeerProcess python(String script, String... args) throws Exception {
         assumePython(script.startsWith("aiohttp") ? "aiohttp" : "http.server");
         Path path = Path.of(PeerProcess.class.getResource("/peers/" + script).toURI());
-        List<String> command = new ArrayList<>(List.of("python3", path.toString()));
+        List<String> command = new ArrayList<>(List.of(PYTHON, path.toString()));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -47,9 +54,10 @@ final class PeerProcess implements AutoCloseable {
         throw new IOException(script + " ended before it listened:\n" + seen);
     }
 
-    /** Starts a command that listens on {@code port} and waits until a TCP connect succeeds. */
-    static PeerProcess listening(int port, List<String> command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    /** Starts a command in {@code dir} that listens on {@code port} and waits until a TCP connect succeeds. */
+    static PeerProcess listening(int port, List<String> command, Path dir) throws Exception {
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         for (int i = 0; i < 200; i++) {
             try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
                 return new PeerProcess(p, port);
@@ -65,7 +73,7 @@ final class PeerProcess implements AutoCloseable {
     }
 
     static void assumePython(String module) throws Exception {
-        Process check = new ProcessBuilder("python3", "-c", "import " + module).redirectErrorStream(true).start();
+        Process check = new ProcessBuilder(PYTHON, "-c", "import " + module).redirectErrorStream(true).start();
         check.getInputStream().readAllBytes();
         boolean ok = check.waitFor(30, TimeUnit.SECONDS) && check.exitValue() == 0;
         if (!ok && System.getenv("CI") != null) {
