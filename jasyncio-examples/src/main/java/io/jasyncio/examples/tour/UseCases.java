@@ -2,25 +2,20 @@ package io.jasyncio.examples.tour;
 
 import static io.jasyncio.Asyncio.createTask;
 import static io.jasyncio.Asyncio.gather;
-import static io.jasyncio.Asyncio.sleep;
 import static io.jasyncio.Asyncio.timeout;
 
 import com.sun.net.httpserver.HttpServer;
 import io.jasyncio.Asyncio;
-import io.jasyncio.Held;
-import io.jasyncio.Semaphore;
 import io.jasyncio.Task;
+import io.jasyncio.http.ClientOptions;
+import io.jasyncio.http.HttpClient;
+import io.jasyncio.http.RetryPolicy;
 import io.jasyncio.net.Net;
 import io.jasyncio.net.Server;
 import io.jasyncio.net.StreamPair;
 import io.jasyncio.net.StreamReader;
 import io.jasyncio.sql.Database;
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,16 +36,17 @@ final class UseCases implements Chapter {
     public String explanation() {
         return """
                 Networking: a local echo server serves many concurrent clients with one task each, on one
-                thread. Web scraping: fetch pages from a local HTTP server with the JDK's HttpClient through
-                Asyncio.await(CompletionStage), at most 5 at a time (a Semaphore), each with a timeout and a
-                retry when a page fails. Databases: jasyncio-sql runs each JDBC connection on a worker thread of
+                thread. Web scraping: fetch pages from a local HTTP server with jasyncio's HttpClient, on the
+                loop with no thread of its own: keep-alive connections, at most 5 to the host at a time, a retry
+                with backoff when a page answers 503, and a timeout scope around each page that the request
+                obeys. Databases: jasyncio-sql runs each JDBC connection on a worker thread of
                 its own and suspends the task meanwhile, so the loop stays responsive; tasks wait for a free
                 connection on the loop. Here SQLite (WAL mode, a pool of readers) answers concurrent queries.""";
     }
 
     @Override
     public String takeaway() {
-        return "sockets and HTTP are awaited; database calls suspend while a worker thread runs them; a Semaphore bounds concurrency.";
+        return "sockets and HTTP are awaited on the loop; database calls suspend while a worker thread runs them; pools bound concurrency.";
     }
 
     record Results(int echoed, int pages, int retries, double crawlSeconds, int maxInFlight, long dbRows, double worstLag) {}
@@ -119,39 +115,25 @@ final class UseCases implements Chapter {
             }
         });
         http.start();
-        try (HttpClient client = HttpClient.newHttpClient()) {
+        // One client session: keep-alive connections, at most 5 to this host (the concurrency bound), and a
+        // retry with backoff for a page that answers 503. Each page also gets a 5 s deadline from an
+        // enclosing timeout scope, which the request obeys with no setting of its own.
+        ClientOptions options = ClientOptions.DEFAULTS.withMaxConnectionsPerHost(5)
+                .withRetry(RetryPolicy.attempts(3).withBackoff(Duration.ofMillis(50), Duration.ofMillis(200)));
+        try (HttpClient client = HttpClient.create(options)) {
             int port = http.getAddress().getPort();
-            Semaphore limit = new Semaphore(5);
-            int[] retries = {0};
             Stopwatch w = new Stopwatch();
             List<Task<String>> pages = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
-                URI uri = URI.create("http://127.0.0.1:" + port + "/page" + i);
-                pages.add(createTask(() -> {
-                    for (int attempt = 1; ; attempt++) {
-                        try (Held permit = limit.acquire()) {
-                            HttpResponse<String> r = timeout(Duration.ofSeconds(5), () -> Asyncio.await(client.sendAsync(
-                                    HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())));
-                            if (r.statusCode() == 200) {
-                                return r.body();
-                            }
-                        } catch (Exception failed) {
-                            // a TimeoutException, or the IOException the request failed with (checked
-                            // exceptions travel through Asyncio.await unchanged): retried below
-                        }
-                        if (attempt == 3) {
-                            throw new IOException("giving up on " + uri);
-                        }
-                        retries[0]++;
-                        sleep(0.05 * attempt); // back off, then retry
-                    }
-                }));
+                String url = "http://127.0.0.1:" + port + "/page" + i;
+                pages.add(createTask(() -> timeout(Duration.ofSeconds(5), () -> client.get(url).raiseForStatus().text())));
             }
             int fetched = gather(pages).size();
             double elapsed = w.seconds();
+            int retries = attempts.values().stream().mapToInt(Integer::intValue).sum() - fetched;
             out.result(String.format("web scraping: %d pages (100 ms each), at most %d at once, %d retr%s, in %.2f s (one by one: ~2 s)",
-                    fetched, maxInFlight.get(), retries[0], retries[0] == 1 ? "y" : "ies", elapsed));
-            return new int[] {fetched, retries[0], maxInFlight.get(), (int) (elapsed * 1000)};
+                    fetched, maxInFlight.get(), retries, retries == 1 ? "y" : "ies", elapsed));
+            return new int[] {fetched, retries, maxInFlight.get(), (int) (elapsed * 1000)};
         } finally {
             http.stop(0);
             ((java.util.concurrent.ExecutorService) http.getExecutor()).shutdownNow();
