@@ -424,4 +424,59 @@ class HttpClientTest {
             return null;
         });
     }
+
+    /** Cancelled while waiting for a pool slot: no slot is lost, no socket leaks. */
+    @Test
+    void cancellingAWaitForAPoolSlotLosesNothing() {
+        Asyncio.run(() -> {
+            try (HttpClient client = HttpClient.create(ClientOptions.DEFAULTS.withMaxConnectionsPerHost(1))) {
+                Task<String> holder = Asyncio.createTask(() -> client.get(url("/slow?ms=300")).text());
+                Asyncio.sleep(0.05);
+                Task<String> waiter = Asyncio.createTask(() -> client.get(url("/hello")).text());
+                Asyncio.sleep(0.05);
+                waiter.cancel();
+                assertThatThrownBy(() -> Asyncio.await(waiter)).isInstanceOf(CancelledError.class);
+                assertThat(Asyncio.await(holder)).isEqualTo("slow");
+                assertThat(client.get(url("/hello")).text()).as("the slot came back").isEqualTo("hello");
+                assertThat(client.openConnections()).isEqualTo(1);
+            }
+            return null;
+        });
+    }
+
+    /** The total limit holds across hosts: idle connections of one host make room for another. */
+    @Test
+    void theTotalLimitSpansHosts() {
+        Asyncio.run(() -> {
+            try (HttpClient client = HttpClient.create(ClientOptions.DEFAULTS.withMaxConnections(1))) {
+                assertThat(client.get(url("/hello")).text()).isEqualTo("hello");
+                assertThat(client.get("http://localhost:" + peer.port + "/hello").text()).isEqualTo("hello");
+                assertThat(client.openConnections()).as("the idle 127.0.0.1 connection was closed for localhost").isEqualTo(1);
+            }
+            return null;
+        });
+    }
+
+    /** A server that resets the connection in the middle of a body: a clear error, the socket discarded. */
+    @Test
+    void aResetInTheMiddleOfTheBody() {
+        Asyncio.run(() -> {
+            Server server = Net.startServer((reader, writer) -> {
+                reader.readUntil("\r\n\r\n".getBytes());
+                writer.write("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" + "x".repeat(1000));
+                writer.drain();
+                Asyncio.sleep(0.05);
+                writer.transport().abort();
+            }, "127.0.0.1", 0);
+            try (HttpClient client = HttpClient.create()) {
+                ClientResponse r = client.get("http://127.0.0.1:" + server.port() + "/");
+                assertThatThrownBy(r::bytes).isInstanceOf(MalformedResponseException.class)
+                        .hasMessageContaining("http://127.0.0.1:" + server.port());
+                assertThat(client.openConnections()).isZero();
+            } finally {
+                server.close();
+            }
+            return null;
+        });
+    }
 }
