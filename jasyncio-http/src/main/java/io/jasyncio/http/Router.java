@@ -105,6 +105,23 @@ public final class Router implements Handler {
     }
 
     /**
+     * Accepts WebSocket connections at {@code pattern} (a GET route): checks the handshake (426 without
+     * {@code Upgrade: websocket} or with a version other than 13, 400 for a bad key), answers 101 with
+     * {@code Sec-WebSocket-Accept}, then runs {@code handler} on the connection. Default
+     * {@link WebSocketOptions}.
+     */
+    public Router websocket(String pattern, WebSocketHandler handler) {
+        return websocket(pattern, WebSocketOptions.defaults(), handler);
+    }
+
+    /** {@link #websocket(String, WebSocketHandler)} with a message-size limit and close timeout of its own. */
+    public Router websocket(String pattern, WebSocketOptions options, WebSocketHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(options, "options");
+        return get(pattern, request -> WebSocket.accept(request, options, handler));
+    }
+
+    /**
      * Serves the files under {@code root} at {@code prefix} ({@code /static/a/b.css} is {@code root/a/b.css}),
      * with {@code index.html} for a directory. Paths that leave {@code root} (after {@code ..} and symbolic
      * links), hidden files (a segment starting with {@code .}) and anything but regular files answer 404.

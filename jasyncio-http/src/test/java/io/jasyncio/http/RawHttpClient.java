@@ -100,6 +100,11 @@ final class RawHttpClient implements AutoCloseable {
         return Asyncio.timeout(READ_BOUND, () -> streams.reader().read(n));
     }
 
+    /** Bytes read past the last response (after a 101: the other protocol's first bytes). */
+    byte[] takeRemaining() {
+        return parser.takeRemaining();
+    }
+
     StreamPair streams() {
         return streams;
     }
