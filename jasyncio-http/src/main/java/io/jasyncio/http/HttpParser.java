@@ -139,6 +139,11 @@ public final class HttpParser {
         return rest;
     }
 
+    /** Bytes fed and not yet consumed: nonzero between messages means the next one has begun. */
+    int bufferedBytes() {
+        return lim - pos;
+    }
+
     /** True once the current message ends the connection (it is not keep-alive, or it upgraded). */
     public boolean connectionEnds() {
         return state == State.DISCARD || state == State.UPGRADED || state == State.FAILED;
