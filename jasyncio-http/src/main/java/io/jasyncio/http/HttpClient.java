@@ -355,6 +355,7 @@ public final class HttpClient implements AutoCloseable {
             if (expectContinue) {
                 ResponseHead early = Asyncio.timeoutOrNull(CONTINUE_WAIT, () -> nextHead(c, url, total));
                 if (early != null && early.status() != 100) {
+                    c.mustClose = true; // the server still expects the body we will not send
                     return early; // refused (or answered) before the body: the body is never sent
                 }
             }
@@ -438,7 +439,7 @@ public final class HttpClient implements AutoCloseable {
             case IOException io -> new MalformedResponseException(url, "connection lost while reading the body: " + io.getMessage(), io);
             default -> new MalformedResponseException(url, failure.toString(), failure);
         });
-        boolean reusable = head.keepAlive() && status != 101;
+        boolean reusable = head.keepAlive() && status != 101 && !c.mustClose;
         if (status == 101) {
             pool.release(c, false);
         } else {

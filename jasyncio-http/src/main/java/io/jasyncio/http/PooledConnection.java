@@ -12,6 +12,11 @@ final class PooledConnection {
     final HttpEventReader events;
     /** Requests sent on this connection so far; a reused connection (> 0) may have been closed by the server meanwhile. */
     int requestsSent;
+    /**
+     * Set when the exchange left the connection out of step with the server (a request body that was
+     * never sent after an early final response): the connection is closed after this response.
+     */
+    boolean mustClose;
     /** Loop time since which the connection waits in the pool. */
     double idleSince;
 
