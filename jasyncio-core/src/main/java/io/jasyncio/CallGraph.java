@@ -17,7 +17,7 @@ import java.util.Objects;
  * * Task[name=fetch-2, state=PENDING, awaiting=Lock.acquire on Lock[locked by fetch-1, waiters=1] at Crawler.java:42]
  * |   at app.Crawler.fetch(Crawler.java:42)
  * + awaited by:
- *    * Task[name=main, state=PENDING, awaiting=TaskGroup join of TaskGroup[joining, tasks=2] at Crawler.java:20]
+ *    * Task[name=main, state=PENDING, awaiting=TaskGroup join on TaskGroup[joining, tasks=2] at Crawler.java:20]
  *    |   at app.Crawler.main(Crawler.java:20)
  * }</pre>
  *

@@ -364,7 +364,7 @@ public final class TaskGroup extends Scope implements AutoCloseable {
         }
         CancelledError cancelledWhileJoining = null;
         while (!tasks.isEmpty()) {
-            onCompleted = new LabelledFuture<>(loop, "TaskGroup join of", this);
+            onCompleted = new LabelledFuture<>(loop, "TaskGroup join", this);
             try {
                 onCompleted.await();
             } catch (CancelledError e) {
