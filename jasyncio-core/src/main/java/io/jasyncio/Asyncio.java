@@ -1,5 +1,6 @@
 package io.jasyncio;
 
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
@@ -65,6 +66,34 @@ public final class Asyncio {
     /** Every unfinished task of the running loop. */
     public static Set<Task<?>> allTasks() {
         return new LinkedHashSet<>(getRunningLoop().allTasks());
+    }
+
+    // ================================================================ call graphs (asyncio 3.14)
+
+    /** The await chain of the current task: asyncio's {@code capture_call_graph()}; see {@link CallGraph}. */
+    public static CallGraph captureCallGraph() {
+        return CallGraph.capture();
+    }
+
+    /** The await chain of {@code future} (a task, usually), upward: asyncio's {@code capture_call_graph(fut)}. */
+    public static CallGraph captureCallGraph(Future<?> future) {
+        return CallGraph.capture(future);
+    }
+
+    /** {@link #captureCallGraph(Future)} as text: asyncio's {@code format_call_graph(fut)}. */
+    public static String formatCallGraph(Future<?> future) {
+        return CallGraph.capture(future).format();
+    }
+
+    /** Prints the current task's call graph to standard output: asyncio's {@code print_call_graph()}. */
+    public static void printCallGraph() {
+        CallGraph.capture().print(System.out);
+    }
+
+    /** Prints the call graph of {@code future} to {@code out}: asyncio's {@code print_call_graph(fut, file=out)}. */
+    public static void printCallGraph(Future<?> future, PrintStream out) {
+        Objects.requireNonNull(out, "out");
+        CallGraph.capture(future).print(out);
     }
 
     // ================================================================ tasks

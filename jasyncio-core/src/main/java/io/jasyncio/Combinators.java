@@ -1,5 +1,6 @@
 package io.jasyncio;
 
+import io.jasyncio.internal.LabelledFuture;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -95,7 +96,7 @@ final class Combinators {
     }
 
     static void waitOnce(Future<?> f) {
-        Future<Void> settled = f.loop.createFuture();
+        Future<Void> settled = new LabelledFuture<>(f.loop, "wait for", f);
         Consumer<Future<?>> cb = x -> settled.trySetResult(null);
         f.addWaiter(cb);
         try {
@@ -242,7 +243,7 @@ final class Combinators {
         if (inner.done()) {
             return inner;
         }
-        Future<T> outer = inner.loop.createFuture();
+        Future<T> outer = new LabelledFuture<>(inner.loop, "shield of", inner);
         inner.addDoneCallback(f -> {
             if (!outer.cancelled()) {
                 f.copyOutcomeTo(outer);

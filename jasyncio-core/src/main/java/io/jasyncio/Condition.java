@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  */
 public final class Condition extends LoopBound {
     private final Lock lock;
-    private final WaitQueue waiters = new WaitQueue();
+    private final WaitQueue waiters = new WaitQueue("Condition.await", this);
 
     /** A condition with its own new lock. */
     public Condition() {

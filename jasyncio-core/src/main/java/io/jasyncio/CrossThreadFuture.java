@@ -1,5 +1,6 @@
 package io.jasyncio;
 
+import io.jasyncio.internal.LabelledFuture;
 import io.jasyncio.internal.LoopPost;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -128,7 +129,7 @@ final class CrossThreadFuture<T> extends CompletableFuture<T> {
         if (cf.isDone() && !cf.isCompletedExceptionally()) {
             return cf.join();
         }
-        Future<T> f = loop.createFuture();
+        Future<T> f = new LabelledFuture<>(loop, "CompletionStage.await", cf);
         loop.outsideWorkStarted();
         cf.whenComplete((value, error) -> LoopPost.postIfOpen(loop, () -> { // closed: nobody awaits any more
             loop.outsideWorkDone();

@@ -9,7 +9,7 @@ import io.jasyncio.internal.WaitQueue;
  */
 public final class Event extends LoopBound {
     private boolean value;
-    private final WaitQueue waiters = new WaitQueue();
+    private final WaitQueue waiters = new WaitQueue("Event.await", this);
 
     /** An event that is not set; it binds to the loop that first uses it. */
     public Event() {

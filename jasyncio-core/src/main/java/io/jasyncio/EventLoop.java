@@ -1,5 +1,6 @@
 package io.jasyncio;
 
+import io.jasyncio.internal.Config;
 import io.jasyncio.internal.Engine;
 import io.jasyncio.internal.Engines;
 import io.jasyncio.internal.LoopCloseHooks;
@@ -20,6 +21,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A single-threaded event loop: asyncio's {@code BaseEventLoop}. It runs callbacks, timers and
@@ -101,6 +103,14 @@ public final class EventLoop implements AutoCloseable {
     private ExecutorService defaultExecutor;
     private SlowStepWatchdog watchdog;
 
+    private static final AtomicLong LOOP_IDS = new AtomicLong();
+    /** This loop's number in the JVM: its management bean is {@code io.jasyncio:type=EventLoop,name=loop-<id>}. */
+    private final long id = LOOP_IDS.incrementAndGet();
+    /** Steps, lag and rate (see {@link LoopMetrics}). */
+    private final LoopMeter meter = new LoopMeter();
+    /** The registered management bean, or null with {@code -Djasyncio.jmx=false}. */
+    private final LoopManagement management;
+
     /** A loop with the default options. */
     public EventLoop() {
         this(LoopOptions.defaults());
@@ -115,6 +125,10 @@ public final class EventLoop implements AutoCloseable {
         this.debug = options.debug();
         this.slowCallbackNanos = options.slowCallbackDuration().toNanos();
         this.io = new IoSelector(this);
+        if (Config.metricsByDefault()) {
+            meter.start();
+        }
+        this.management = LoopManagement.register(this);
     }
 
     // ================================================================ running
@@ -247,6 +261,9 @@ public final class EventLoop implements AutoCloseable {
             defaultExecutor.shutdown();
         }
         io.close();
+        if (management != null) {
+            management.unregister();
+        }
     }
 
     // ================================================================ one turn
@@ -278,6 +295,10 @@ public final class EventLoop implements AutoCloseable {
         timers.moveDue(nowNanos(), ready);
         fastYields = FAST_YIELD_BUDGET;
         int n = ready.size();
+        LoopMeter m = meter;
+        m.steps += n;
+        boolean measuring = m.measuring;
+        long batchStart = measuring ? System.nanoTime() : 0;
         if (debug) {
             for (int i = 0; i < n; i++) {
                 runTimed(ready.poll());
@@ -286,6 +307,9 @@ public final class EventLoop implements AutoCloseable {
             for (int i = 0; i < n; i++) {
                 runItem(ready.poll());
             }
+        }
+        if (measuring) {
+            m.turnRan(batchStart, System.nanoTime());
         }
     }
 
@@ -309,6 +333,7 @@ public final class EventLoop implements AutoCloseable {
             long took = System.nanoTime() - start;
             StackTraceElement[] blockedAt = w == null ? null : w.stepEnded();
             if (took >= slowCallbackNanos) {
+                meter.slowSteps++;
                 reportSlowStep(item, took, blockedAt);
             }
         }
@@ -625,6 +650,26 @@ public final class EventLoop implements AutoCloseable {
             g.closeInBackground();
         }
         asyncGenerators.clear();
+    }
+
+    /** This loop's number in the JVM (1, 2, ...): its management bean is {@code io.jasyncio:type=EventLoop,name=loop-<id>}. */
+    public long getId() {
+        return id;
+    }
+
+    /**
+     * The loop's metrics now (see {@link LoopMetrics}); the first call switches lag and rate measurement on.
+     * Loop thread only; from elsewhere read the loop's {@link EventLoopMXBean}.
+     */
+    public LoopMetrics metrics() {
+        checkThread();
+        meter.start();
+        return meter.snapshot(liveCount, ready.size());
+    }
+
+    /** The metrics read from another thread while the loop does not answer: approximate, never blocking. */
+    LoopMetrics metricsFromOutside() {
+        return meter.snapshot(liveCount, ready.size());
     }
 
     /** Every task of this loop that is not done yet. */

@@ -1,5 +1,6 @@
 package io.jasyncio;
 
+import io.jasyncio.internal.LabelledFuture;
 import io.jasyncio.internal.LoopPost;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -25,7 +26,7 @@ final class ExecutorJob<T> implements Runnable {
     ExecutorJob(EventLoop loop, Callable<T> work) {
         this.loop = loop;
         this.work = work;
-        this.result = new Future<>(loop) {
+        this.result = new LabelledFuture<>(loop, "thread-pool job", this) {
             @Override
             public boolean cancel(String message) {
                 if (!super.cancel(message)) {
@@ -95,5 +96,12 @@ final class ExecutorJob<T> implements Runnable {
         Task<?> task = Task.currentOrThrow("toThread()");
         Context context = Context.copyContext(); // the worker sees the caller's context variables
         return task.loop.runInExecutor(null, () -> context.run(work)).await();
+    }
+
+    /** For task dumps: what runs the job now. */
+    @Override
+    public synchronized String toString() {
+        Thread w = worker;
+        return "ExecutorJob[" + (w != null ? "running on " + w.getName() : finished ? "finished" : "queued") + "]";
     }
 }

@@ -33,6 +33,11 @@ final class GatheringFuture<T> extends Future<List<Outcome<T>>> {
         }
     }
 
+    /** The futures gathered, in the order given (read by {@link CallGraph}: the gather awaits them). */
+    List<Future<? extends T>> children() {
+        return children;
+    }
+
     @Override
     public boolean cancel(String message) {
         if (done()) {

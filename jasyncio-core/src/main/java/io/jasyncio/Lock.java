@@ -24,7 +24,7 @@ public final class Lock extends LoopBound {
 
     private boolean locked;
     private Task<?> owner;
-    private final WaitQueue waiters = new WaitQueue();
+    private final WaitQueue waiters = new WaitQueue("Lock.acquire", this);
     private final Held held = this::release;
 
     /** An unlocked lock; it binds to the loop that first uses it. */

@@ -26,8 +26,8 @@ import java.util.Objects;
  */
 public class Queue<T> extends LoopBound implements Iterable<T> {
     private final int maxsize;
-    private final WaitQueue getters = new WaitQueue();
-    private final WaitQueue putters = new WaitQueue();
+    private final WaitQueue getters = new WaitQueue(getClass().getSimpleName() + ".get", this);
+    private final WaitQueue putters = new WaitQueue(getClass().getSimpleName() + ".put", this);
     private int unfinishedTasks;
     private final Event finished = new Event();
     private boolean shutdown;

@@ -22,7 +22,7 @@ import io.jasyncio.internal.WaitQueue;
  */
 public class Semaphore extends LoopBound {
     int value;
-    private final WaitQueue waiters = new WaitQueue();
+    private final WaitQueue waiters = new WaitQueue(getClass().getSimpleName() + ".acquire", this);
     private final Held held = this::release;
 
     /** A semaphore with one permit (asyncio's default). */

@@ -455,9 +455,24 @@ public final class Task<T> extends Future<T> {
     /** Observability hook: the Lock this task is waiting to acquire, or null (set by Lock, read by DeadlockDetector). */
     Lock blockedOnLock;
 
-    /** Observability hook: the future this task is suspended on, or null (read by {@link TaskDump}). */
+    /** Observability hook: the future this task is suspended on, or null (read by {@link CallGraph}). */
     Future<?> awaiting() {
         return waiter;
+    }
+
+    /** Observability hook: the timer of the sleep this task is suspended in, or null (read by {@link CallGraph}). */
+    TimerHandle sleepTimer() {
+        return sleepTimer;
+    }
+
+    /** Observability hook: the innermost open scope (its TaskGroups know their children; read by {@link CallGraph}). */
+    Scope innermostScope() {
+        return scope;
+    }
+
+    /** The task's number in its loop (1, 2, ...), as in {@code Task-N}. */
+    public long getId() {
+        return id;
     }
 
     /** The thread running this task's code while it runs, or null when that is the loop's thread. */
@@ -512,11 +527,9 @@ public final class Task<T> extends Future<T> {
             if (cancelsRequested > 0) {
                 sb.append(", cancelling=").append(cancelsRequested);
             }
-            Future<?> w = waiter;
-            if (w != null) {
-                sb.append(", awaiting=").append(w instanceof Task<?> t ? "Task " + t.getName() : w.getClass().getSimpleName());
-            } else if (sleepTimer != null) {
-                sb.append(", awaiting=sleep until ").append(sleepTimer.when());
+            String awaits = CallGraph.describeAwait(this);
+            if (awaits != null) {
+                sb.append(", awaiting=").append(awaits);
             }
             String at = run == PARKED ? pausedAt() : null;
             if (at != null) {

@@ -55,12 +55,7 @@ public final class TaskDump {
             out.append(t.getName()).append(" (cycle)\n");
             return;
         }
-        out.append(t);
-        String at = t.pausedAt();
-        if (at != null) {
-            out.append(" at ").append(at);
-        }
-        out.append('\n');
+        out.append(t).append('\n'); // toString() names what it awaits and the user's line it is paused at
         for (Task<?> waiter : awaitedBy.getOrDefault(t, List.of())) {
             print(waiter, depth + 1, awaitedBy, printed, out);
         }

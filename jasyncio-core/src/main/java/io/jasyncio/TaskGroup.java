@@ -1,5 +1,6 @@
 package io.jasyncio;
 
+import io.jasyncio.internal.LabelledFuture;
 import io.jasyncio.internal.Sneaky;
 import java.util.LinkedHashSet;
 import java.util.Objects;
@@ -80,6 +81,16 @@ public final class TaskGroup extends Scope implements AutoCloseable {
     private boolean parentCancelRequested;
     /** Completed when the last child is done, while exit() waits. */
     private Future<Void> onCompleted;
+
+    /** Observability hook: the task that opened the group and awaits its children (read by {@link CallGraph}). */
+    Task<?> parentTask() {
+        return parent;
+    }
+
+    /** Observability hook: the children not done yet (read by {@link CallGraph}). */
+    Set<Task<?>> children() {
+        return tasks;
+    }
 
     /** Opens a group in the current task, for try-with-resources (see the class comment). */
     public TaskGroup() {
@@ -353,7 +364,7 @@ public final class TaskGroup extends Scope implements AutoCloseable {
         }
         CancelledError cancelledWhileJoining = null;
         while (!tasks.isEmpty()) {
-            onCompleted = loop.createFuture();
+            onCompleted = new LabelledFuture<>(loop, "TaskGroup join", this);
             try {
                 onCompleted.await();
             } catch (CancelledError e) {

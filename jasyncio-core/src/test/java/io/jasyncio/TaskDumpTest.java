@@ -26,7 +26,7 @@ class TaskDumpTest {
             yieldNow();
             String dump = TaskDump.of(getRunningLoop());
             assertThat(dump).contains("name=worker").contains("TaskDumpTest.java:");
-            assertThat(dump).containsPattern("(?s)name=worker.*\\n  └ awaited by Task\\[name=boss, .*awaiting=Task worker");
+            assertThat(dump).containsPattern("(?s)name=worker.*\\n  └ awaited by Task\\[name=boss, .*awaiting=task worker");
             never.set();
             boss.await();
             assertThat(TaskDump.of(getRunningLoop())).doesNotContain("worker");

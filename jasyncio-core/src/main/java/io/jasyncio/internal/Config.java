@@ -14,4 +14,28 @@ public final class Config {
     public static boolean debugByDefault() {
         return Boolean.getBoolean(DEBUG);
     }
+
+    /** {@code true}: every loop measures lag and step rate from the start (see LoopMetrics). */
+    public static final String METRICS = "jasyncio.metrics";
+
+    /** {@code false}: loops register no management bean (default: they do). */
+    public static final String JMX = "jasyncio.jmx";
+
+    /** Milliseconds a debug-mode loop may sit idle with pending tasks and nothing to wake them before it logs the wait-for graph (default 1000; 0: never). */
+    public static final String IDLE_REPORT_MILLIS = "jasyncio.debug.idleReportMillis";
+
+    /** Read {@link #METRICS}. */
+    public static boolean metricsByDefault() {
+        return Boolean.getBoolean(METRICS);
+    }
+
+    /** Read {@link #JMX}. */
+    public static boolean jmxEnabled() {
+        return !"false".equalsIgnoreCase(System.getProperty(JMX));
+    }
+
+    /** Read {@link #IDLE_REPORT_MILLIS}. */
+    public static long idleReportMillis() {
+        return Long.getLong(IDLE_REPORT_MILLIS, 1000L);
+    }
 }

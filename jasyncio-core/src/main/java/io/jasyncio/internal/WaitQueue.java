@@ -37,8 +37,24 @@ import java.util.ArrayDeque;
 public final class WaitQueue {
     private static final Runnable NOTHING = () -> { };
 
+    private final String action;
+    private final Object owner;
     private ArrayDeque<Future<Void>> line;
     private int woken;
+
+    /** A line whose waits are described as plain "wait". */
+    public WaitQueue() {
+        this("wait", null);
+    }
+
+    /**
+     * A line whose waits are described as {@code action} on {@code owner} ("Lock.acquire" on the
+     * lock), for task dumps and call graphs (see {@link LabelledFuture}).
+     */
+    public WaitQueue(String action, Object owner) {
+        this.action = action;
+        this.owner = owner;
+    }
 
     /** Suspends the current task until it is woken; a cancellation after the wake-up runs nothing. */
     public void park(EventLoop loop) {
@@ -56,7 +72,7 @@ public final class WaitQueue {
         if (line == null) {
             line = new ArrayDeque<>();
         }
-        Future<Void> waiter = loop.createFuture();
+        Future<Void> waiter = new LabelledFuture<>(loop, action, owner);
         line.addLast(waiter);
         try {
             waiter.await();

@@ -3,6 +3,7 @@ package io.jasyncio.net;
 import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
+import io.jasyncio.internal.LabelledFuture;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -412,7 +413,7 @@ public final class Net {
 
     private static void waitFor(SelectableChannel ch, boolean write) {
         EventLoop loop = Asyncio.getRunningLoop();
-        Future<Void> ready = loop.createFuture();
+        Future<Void> ready = new LabelledFuture<>(loop, write ? "socket write" : "socket read", ch);
         Runnable wake = () -> {
             if (!ready.done()) {
                 ready.setResult(null);

@@ -49,7 +49,7 @@ public final class Server implements AutoCloseable {
     private final List<ServerSocketChannel> channels;
     private final Supplier<? extends Protocol> factory;
     private final Set<SocketTransport> clients = new LinkedHashSet<>();
-    private final WaitQueue closeWaiters = new WaitQueue();
+    private final WaitQueue closeWaiters = new WaitQueue("Server.waitClosed", this);
     private final List<io.jasyncio.TimerHandle> acceptRetries = new ArrayList<>();
     private boolean serving = true;
     /** After close: the loop has run a turn since, so the selector let go of the sockets. */

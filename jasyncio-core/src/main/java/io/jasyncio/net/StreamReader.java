@@ -4,6 +4,7 @@ import io.jasyncio.Asyncio;
 import io.jasyncio.Future;
 import io.jasyncio.IncompleteReadException;
 import io.jasyncio.LimitOverrunException;
+import io.jasyncio.internal.LabelledFuture;
 import io.jasyncio.internal.Sneaky;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -174,7 +175,7 @@ public final class StreamReader implements Iterable<byte[]> {
             paused = false;
             transport.resumeReading();
         }
-        waiter = Asyncio.getRunningLoop().createFuture();
+        waiter = new LabelledFuture<>(Asyncio.getRunningLoop(), "StreamReader." + what, transport != null ? transport : this);
         try {
             waiter.await();
         } finally {

@@ -140,7 +140,7 @@ public final class StreamReaderProtocol implements Protocol {
             return false;
         }
         if (drainWaiters == null) {
-            drainWaiters = new WaitQueue();
+            drainWaiters = new WaitQueue("StreamWriter.drain", writer);
         }
         drainWaiters.park(loop);
         if (connectionLost && lostWith != null) { // lost while waiting: as asyncio, the drain fails

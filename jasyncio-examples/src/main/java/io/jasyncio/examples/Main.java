@@ -4,7 +4,7 @@ import io.jasyncio.examples.tour.Tour;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code jasyncio} command-line program: {@code tour}, {@code demo}, {@code bench}, {@code version}. */
+/** The {@code jasyncio} command-line program: {@code tour}, {@code demo}, {@code bench}, {@code ps}, {@code pstree}, {@code monitor}, {@code version}. */
 @Command(name = "jasyncio", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Python's asyncio, natively in Java.",
         footerHeading = "%nRun by the ./jasyncio launcher itself:%n",
@@ -14,10 +14,13 @@ import picocli.CommandLine.Command;
                   "Examples:",
                   "  ./jasyncio tour              the guided tour",
                   "  ./jasyncio demo echo-server  an example server (demo --help lists them)",
+                  "  ./jasyncio ps 12345          every task of the running JVM 12345 (pstree, monitor alike)",
                   "  ./jasyncio version           versions, the JDK and the coroutine engine",
                   "  ./jasyncio test              the whole test suite",
                   "Every command takes --help."},
-        subcommands = {Tour.Command.class, io.jasyncio.examples.demo.Demo.class, BenchCommand.class, Main.VersionCommand.class})
+        subcommands = {Tour.Command.class, io.jasyncio.examples.demo.Demo.class, BenchCommand.class,
+                       io.jasyncio.examples.inspect.PsCommand.class, io.jasyncio.examples.inspect.PstreeCommand.class,
+                       io.jasyncio.examples.inspect.MonitorCommand.class, Main.VersionCommand.class})
 public final class Main implements Runnable {
 
     @Override
@@ -37,7 +40,7 @@ public final class Main implements Runnable {
     }
 
     /** The command line, with errors (bad input or a failing command) reported as one line and exit code 2. */
-    static CommandLine commandLine() {
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setParameterExceptionHandler((ex, args) -> {
             CommandLine.Model.CommandSpec spec = ex.getCommandLine().getCommandSpec();
