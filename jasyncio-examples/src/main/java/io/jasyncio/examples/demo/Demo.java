@@ -9,16 +9,17 @@ import picocli.CommandLine.Parameters;
 
 /** {@code jasyncio demo NAME}: each example runnable on its own. */
 @CommandLine.Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = io.jasyncio.examples.Main.Version.class,
-        description = "Run an example: echo-server, echo-client, chat.",
+        description = "Run an example: echo-server, echo-client, chat, http-server.",
         footerHeading = "%nExamples:%n",
         footer = {"  ./jasyncio demo echo-server --port 8888            serve until Ctrl-C",
                   "  ./jasyncio demo echo-client --clients 10 --lines 5  against that server",
-                  "  ./jasyncio demo chat                               a chat room (nc 127.0.0.1 8888)"})
+                  "  ./jasyncio demo chat                               a chat room (nc 127.0.0.1 8888)",
+                  "  ./jasyncio demo http-server --port 8080            a site, /echo, /slow?ms=N, a WebSocket chat (/chat.html)"})
 public final class Demo implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "echo-server | echo-client | chat")
+    @Parameters(index = "0", paramLabel = "NAME", description = "echo-server | echo-client | chat | http-server")
     String name;
 
     @Option(names = "--host", description = "Address to listen on or connect to (default ${DEFAULT-VALUE}).")
@@ -33,6 +34,12 @@ public final class Demo implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--lines", description = "echo-client: round trips per connection (default ${DEFAULT-VALUE}).")
     int lines = 10;
 
+    @Option(names = "--root", paramLabel = "DIR", description = "http-server: serve the files of DIR instead of the bundled site.")
+    java.nio.file.Path root;
+
+    @Option(names = "--access-log", description = "http-server: log every request (System.Logger io.jasyncio.http.access).")
+    boolean accessLog;
+
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
@@ -41,8 +48,14 @@ public final class Demo implements java.util.concurrent.Callable<Integer> {
                 case "echo-server" -> Asyncio.run(() -> EchoServer.serve(host, port, out));
                 case "echo-client" -> Asyncio.run(() -> EchoClient.run(host, port, clients, lines, out));
                 case "chat" -> Asyncio.run(() -> new ChatServer(out).serve(host, port));
+                case "http-server" -> {
+                    if (root != null && !java.nio.file.Files.isDirectory(root)) {
+                        throw new CommandLine.ParameterException(spec.commandLine(), "--root " + root + " is not a directory");
+                    }
+                    Asyncio.run(() -> new HttpServerDemo(out).serve(host, port, root, accessLog));
+                }
                 default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                        "unknown demo '" + name + "': use echo-server, echo-client or chat");
+                        "unknown demo '" + name + "': use echo-server, echo-client, chat or http-server");
             }
         } catch (CancelledError interrupted) {
             out.println("stopped.");
