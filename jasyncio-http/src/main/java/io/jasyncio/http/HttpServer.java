@@ -27,7 +27,7 @@ import java.util.Set;
  *
  * <p>What it does for every request: keep-alive and pipelining (answered in order), {@code Expect:
  * 100-continue} answered when the handler first reads the body, an unread body skipped (up to
- * {@link ServerConnection#DISCARD_LIMIT} bytes) or the connection closed, HEAD answered without body,
+ * 64 KiB) or the connection closed, HEAD answered without body,
  * {@code Date} and {@code Server} headers; malformed or oversized requests get the parser's status
  * (400, 413, 414, 431, 501, 505) with {@code Connection: close}; a slow head gets 408; a handler
  * exception a 500 (logged once on {@code "io.jasyncio.http.server"}); a handler whose client reset

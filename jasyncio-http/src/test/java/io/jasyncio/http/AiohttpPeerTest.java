@@ -60,7 +60,7 @@ class AiohttpPeerTest {
                     for i in range(2):
                         async with s.get(base + "/hello?n=%d" % i) as r:
                             print("get", r.status, await r.text(), flush=True)
-                    async with s.post(base + "/echo", data=b"z" * 100000) as r:
+                    async with s.post(base + "/upload", data=b"z" * 100000) as r:
                         print("post", r.status, len(await r.read()), flush=True)
                     print("connections", len(s.connector._conns), flush=True)
                     async with s.ws_connect(base.replace("http", "ws") + "/ws") as ws:
@@ -124,6 +124,7 @@ class AiohttpPeerTest {
         Files.writeString(script, CLIENT);
         Router router = WebSocketTest.echoRouter()
                 .get("/hello", r -> HttpResponse.text("hello " + r.queryParam("n")))
+                .post("/upload", r -> HttpResponse.bytes(r.body().bytes(), "application/octet-stream"))
                 .websocket("/ws", (ws, request) -> {
                     for (WebSocketMessage m : ws) {
                         if (m.isText()) ws.sendText(m.text() + "!"); else ws.sendBinary(m.bytes());
