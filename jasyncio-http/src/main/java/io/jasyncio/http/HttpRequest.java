@@ -44,12 +44,15 @@ public final class HttpRequest {
         this.remoteAddress = remoteAddress;
         this.body = body;
         String target = head.target();
-        if (!target.startsWith("/") && !target.equals("*")) {
+        int scheme = target.startsWith("/") ? -1 : target.indexOf("://");
+        if (scheme > 0) {
             // absolute form (RFC 9112 §3.2.2): scheme://authority/path?query
-            int scheme = target.indexOf("://");
-            int slash = scheme < 0 ? -1 : target.indexOf('/', scheme + 3);
-            target = slash < 0 ? "/" : target.substring(slash);
+            int slash = target.indexOf('/', scheme + 3);
+            int query = target.indexOf('?', scheme + 3);
+            target = slash >= 0 && (query < 0 || slash < query) ? target.substring(slash)
+                    : "/" + (query < 0 ? "" : target.substring(query));
         }
+        // the authority form (CONNECT host:port) and the asterisk form (OPTIONS *) stay as they are: no route matches them
         int hash = target.indexOf('#');
         if (hash >= 0) {
             target = target.substring(0, hash);

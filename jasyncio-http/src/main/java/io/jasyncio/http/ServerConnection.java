@@ -197,6 +197,7 @@ final class ServerConnection implements Protocol {
         if (closeAfterResponse) {
             return null;
         }
+        events.readTimeout(null); // the idle wait and the head have their own deadlines
         HttpEvent e = parser.next();
         if (e == null) {
             if (parser.bufferedBytes() == 0) {
@@ -207,10 +208,13 @@ final class ServerConnection implements Protocol {
                 }) == null) {
                     return null; // no request came: close without a word, as nginx does
                 }
+                e = parser.next(); // usually the whole head came in the first read: no deadline to set up
             }
-            state = State.HEAD;
-            double deadline = (first ? acceptedAt : loop.time()) + seconds(options.headerTimeout());
-            e = Asyncio.timeoutAt(deadline, () -> events.next());
+            if (e == null) {
+                state = State.HEAD;
+                double deadline = (first ? acceptedAt : loop.time()) + seconds(options.headerTimeout());
+                e = Asyncio.timeoutAt(deadline, () -> events.next());
+            }
         }
         state = State.HANDLING;
         return switch (e) {

@@ -301,13 +301,21 @@ public final class WebSocket implements AsyncIterable<WebSocketMessage>, AutoClo
         }
     }
 
-    /** Sends a text message. @throws IOException if the WebSocket is closing or the connection was lost */
+    /**
+     * Sends a text message.
+     *
+     * @throws IOException if the WebSocket is closing or the connection was lost
+     */
     public void sendText(String text) throws IOException {
         Objects.requireNonNull(text, "text");
         send(WebSocketCodec.TEXT, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Sends a binary message. @throws IOException if the WebSocket is closing or the connection was lost */
+    /**
+     * Sends a binary message.
+     *
+     * @throws IOException if the WebSocket is closing or the connection was lost
+     */
     public void sendBinary(byte[] data) throws IOException {
         Objects.requireNonNull(data, "data");
         send(WebSocketCodec.BINARY, data);

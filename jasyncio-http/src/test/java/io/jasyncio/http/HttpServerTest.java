@@ -243,6 +243,27 @@ class HttpServerTest {
     }
 
     @Test
+    void stalledBodyGets408AndAnIdleWaitLongerThanTheBodyTimeoutIsSilent() {
+        HttpServerOptions opts = HttpServerOptions.defaults().withBodyReadTimeout(Duration.ofMillis(150))
+                .withKeepAliveTimeout(Duration.ofMillis(600));
+        serve(demoRouter(), opts, server -> {
+            try (RawHttpClient c = RawHttpClient.connect(server.port())) {
+                c.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc"); // 7 bytes never come
+                RawHttpClient.Response r = c.read("POST");
+                assertThat(r.status()).isEqualTo(408);
+                assertThat(r.header("Connection")).isEqualTo("close");
+                assertThat(c.closedByServer()).isTrue();
+            }
+            try (RawHttpClient c = RawHttpClient.connect(server.port())) {
+                c.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+                assertThat(c.read().text()).isEqualTo("hello");
+                // idle for longer than the body timeout: the keep-alive timeout ends it, without a response
+                assertThat(c.readRaw(1000)).isEmpty();
+            }
+        });
+    }
+
+    @Test
     void handlerIsCancelledWhenTheClientResets() {
         StrictLoop.run(StrictLoop.realTime(), (Coroutine<Void>) () -> {
             Future<String> outcome = Asyncio.getRunningLoop().createFuture();
