@@ -63,6 +63,33 @@ class HttpServerCurlTest {
     }
 
     @Test
+    void largeUploadIsStreamedToTheHandlerChunkByChunk(@TempDir Path dir) throws Exception {
+        byte[] data = random(5 * 1024 * 1024, 4);
+        Path in = dir.resolve("big.bin");
+        Files.write(in, data);
+        long[] largestPiece = {0};
+        HttpServerOptions opts = HttpServerOptions.defaults().withLimits(HttpLimits.SERVER_DEFAULTS.withMaxBodyBytes(16 << 20));
+        Router router = new Router().post("/count", r -> {
+            long total = 0;
+            long sum = 0;
+            for (byte[] piece : r.body()) { // read off the socket as consumed: never the whole body in memory
+                total += piece.length;
+                largestPiece[0] = Math.max(largestPiece[0], piece.length);
+                for (byte b : piece) sum += b & 0xff;
+            }
+            return HttpResponse.text(total + " " + sum);
+        });
+        long expectedSum = 0;
+        for (byte b : data) expectedSum += b & 0xff;
+        long sum = expectedSum;
+        HttpServerTest.serve(router, opts, server -> {
+            Curl.Result r = Curl.run("-H", "Transfer-Encoding: chunked", "--data-binary", "@" + in, "http://127.0.0.1:" + server.port() + "/count");
+            assertThat(r.out()).isEqualTo(data.length + " " + sum);
+        });
+        assertThat(largestPiece[0]).isLessThanOrEqualTo(HttpEventReader.READ_SIZE);
+    }
+
+    @Test
     void uploadOverTheLimitGets413() {
         HttpServerOptions opts = HttpServerOptions.defaults().withLimits(HttpLimits.SERVER_DEFAULTS.withMaxBodyBytes(10_000));
         Router router = new Router().post("/echo", r -> HttpResponse.bytes(r.body().bytes(), "application/octet-stream"));
