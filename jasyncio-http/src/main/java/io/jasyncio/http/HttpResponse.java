@@ -14,8 +14,9 @@ import java.util.Objects;
  * <li>none ({@link #of(int)}),</li>
  * <li>bytes in memory ({@link #bytes}, {@link #text}, {@link #html}, {@link #json} through the module's
  *     one Jackson mapper),</li>
- * <li>a file ({@link #file(Path)}): read in blocks off the loop thread ({@code Asyncio.toThread}) and
- *     written with backpressure, so a large file costs one block of memory,</li>
+ * <li>a file ({@link #file(Path)}): over plain TCP sent zero-copy ({@code FileChannel.transferTo}, the
+ *     kernel's sendfile), over TLS read in blocks off the loop thread ({@code Asyncio.toThread}); either
+ *     way with backpressure, so a large file costs at most one block of memory,</li>
  * <li>a stream ({@link #stream}): the server calls the {@link BodyWriter} after sending the head; each
  *     {@link ResponseStream#write} waits while the client reads slower than the writer writes. Without a
  *     {@code Content-Length} header the body is sent chunked (HTTP/1.1) or ended by closing the

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
@@ -364,10 +365,15 @@ final class ServerConnection implements Protocol {
         long size;
         try {
             file = Asyncio.toThreadChecked(() -> FileChannel.open(response.file(), StandardOpenOption.READ), IOException.class);
-            size = Asyncio.toThreadChecked(file::size, IOException.class);
         } catch (NoSuchFileException e) {
             return writeResponse(request, HttpResponse.text(404, "Not Found"), keepAlive);
         } catch (IOException e) {
+            return writeResponse(request, internalError(request, e), keepAlive);
+        }
+        try {
+            size = Asyncio.toThreadChecked(file::size, IOException.class);
+        } catch (IOException e) {
+            file.close();
             return writeResponse(request, internalError(request, e), keepAlive);
         }
         try {
@@ -375,28 +381,10 @@ final class ServerConnection implements Protocol {
             connectionHeader(h, keepAlive, http10);
             writer.write(HttpEncoder.responseHead(response.status(), response.reason(), h));
             if (sendBody) {
-                ByteBuffer block = ByteBuffer.allocate((int) Math.min(FILE_BLOCK, Math.max(1, size)));
-                long sent = 0;
-                while (sent < size) {
-                    block.clear();
-                    int n;
-                    try {
-                        n = Asyncio.toThreadChecked(() -> file.read(block), IOException.class);
-                    } catch (IOException e) {
-                        LOG.log(System.Logger.Level.WARNING, "reading " + response.file() + " failed after its head was sent", e);
-                        return After.ABORT;
-                    }
-                    if (n < 0) {
-                        LOG.log(System.Logger.Level.WARNING, response.file() + " shrank while it was sent");
-                        return After.ABORT;
-                    }
-                    block.flip();
-                    byte[] data = new byte[block.remaining()];
-                    block.get(data);
-                    writer.write(data);
-                    writer.drain();
-                    sent += n;
-                    sentBytes = sent;
+                After failed = transport.getExtraInfo("sslSession") == null && transport.getExtraInfo("socket") instanceof SocketChannel ch
+                        ? sendZeroCopy(file, size, ch, response) : sendInBlocks(file, size, response);
+                if (failed != null) {
+                    return failed;
                 }
             }
             writer.drain();
@@ -404,6 +392,78 @@ final class ServerConnection implements Protocol {
         } finally {
             file.close();
         }
+    }
+
+    /**
+     * A file over plain TCP: {@code FileChannel.transferTo} into the socket (sendfile: the bytes go from the
+     * page cache to the socket without entering the JVM), waiting for writability when the socket is full.
+     * Returns null when sent, ABORT if the file shrank. Implementation notes: the head must be in the
+     * kernel before the file follows it, so the transport's buffer is drained to empty first (write limits
+     * at 0, as asyncio's {@code sendfile} does); while the file is sent nobody else writes to the connection
+     * (its task is the only writer), so the writability watch is ours. The kernel reads the file on the loop
+     * thread: from the page cache that is a copy; a cold file costs disk reads there (as in asyncio and
+     * uvloop); TLS connections use {@link #sendInBlocks} instead.
+     */
+    private After sendZeroCopy(FileChannel file, long size, SocketChannel ch, HttpResponse response) throws IOException {
+        transport.setWriteBufferLimits(0, 0);
+        try {
+            writer.drain();
+        } finally {
+            transport.setWriteBufferLimits(64 * 1024, 16 * 1024); // the defaults, which this server never changes
+        }
+        long sent = 0;
+        while (sent < size) {
+            long n = file.transferTo(sent, size - sent, ch);
+            if (n > 0) {
+                sent += n;
+                sentBytes = sent;
+                Asyncio.yieldNow(); // a fast client must not keep the loop to itself
+                continue;
+            }
+            if (file.size() <= sent) {
+                LOG.log(System.Logger.Level.WARNING, response.file() + " shrank while it was sent");
+                return After.ABORT;
+            }
+            if (transport.isClosing()) {
+                throw new IOException("the connection closed while " + response.file() + " was sent");
+            }
+            io.jasyncio.Future<Void> writable = loop.createFuture();
+            loop.addWriter(ch, () -> writable.trySetResult(null));
+            try {
+                writable.await(); // a lost connection cancels this task (connectionLost)
+            } finally {
+                loop.removeWriter(ch);
+            }
+        }
+        return null;
+    }
+
+    /** A file in blocks read off the loop thread, each written with backpressure; null when sent, ABORT on failure. */
+    private After sendInBlocks(FileChannel file, long size, HttpResponse response) throws IOException {
+        ByteBuffer block = ByteBuffer.allocate((int) Math.min(FILE_BLOCK, Math.max(1, size)));
+        long sent = 0;
+        while (sent < size) {
+            block.clear();
+            int n;
+            try {
+                n = Asyncio.toThreadChecked(() -> file.read(block), IOException.class);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "reading " + response.file() + " failed after its head was sent", e);
+                return After.ABORT;
+            }
+            if (n < 0) {
+                LOG.log(System.Logger.Level.WARNING, response.file() + " shrank while it was sent");
+                return After.ABORT;
+            }
+            block.flip();
+            byte[] data = new byte[block.remaining()];
+            block.get(data);
+            writer.write(data);
+            writer.drain();
+            sent += n;
+            sentBytes = sent;
+        }
+        return null;
     }
 
     private After writeStream(HttpRequest request, HttpResponse response, HttpHeaders h, boolean keepAlive, boolean http10,

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The server against raw sockets: routing, framing, limits, bad input, pipelining, timeouts, resets. */
 @Timeout(120)
@@ -351,6 +352,45 @@ class HttpServerTest {
         });
         // the write buffer's high-water mark (64 KiB) plus one chunk and its framing, never the whole body
         assertThat(maxBuffered[0]).isLessThanOrEqualTo(64 * 1024 + chunk + 16);
+    }
+
+    @Test
+    void fileToASlowReaderArrivesWholeAndHeadOfAFileHasItsLength(@TempDir java.nio.file.Path dir) throws Exception {
+        byte[] data = new byte[12 * 1024 * 1024 + 5];
+        new java.util.Random(9).nextBytes(data);
+        java.nio.file.Path file = java.nio.file.Files.write(dir.resolve("data.bin"), data);
+        Router router = new Router().get("/file", r -> HttpResponse.file(file)).get("/gone", r -> HttpResponse.file(dir.resolve("missing")));
+        serve(router, server -> {
+            try (RawHttpClient c = RawHttpClient.connect(server.port())) {
+                c.send("HEAD /file HTTP/1.1\r\nHost: t\r\n\r\nGET /gone HTTP/1.1\r\nHost: t\r\n\r\nGET /file HTTP/1.1\r\nHost: t\r\n\r\n");
+                RawHttpClient.Response head = c.read("HEAD");
+                assertThat(head.header("Content-Length")).isEqualTo(Integer.toString(data.length));
+                assertThat(head.body()).isEmpty();
+                assertThat(c.read().status()).isEqualTo(404);
+                // read the file slowly: the server waits for the socket to drain, again and again
+                java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+                HttpParser p = HttpParser.forResponses(HttpLimits.CLIENT_DEFAULTS);
+                p.expectResponseTo("GET");
+                for (int reads = 0; ; reads++) {
+                    HttpEvent e = p.next();
+                    if (e == null) {
+                        if (reads % 32 == 0) {
+                            Asyncio.sleep(0.002);
+                        }
+                        p.feed(c.readRaw(16 * 1024));
+                        continue;
+                    }
+                    if (e instanceof HttpEvent.BodyChunk b) {
+                        got.writeBytes(b.data());
+                    } else if (e instanceof HttpEvent.MessageEnd) {
+                        break;
+                    }
+                }
+                assertThat(got.toByteArray()).isEqualTo(data);
+                c.send("GET /file HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"); // the connection is still good
+                assertThat(c.read().body()).isEqualTo(data);
+            }
+        });
     }
 
     @Test

@@ -42,12 +42,13 @@ class HttpsAndWssTest {
     @Test
     void curlTalksHttpsWithKeepAlive() {
         assumeTrue(Curl.available(), "curl is needed (.ci/run installs it)");
-        serveTls(HttpServerTest.demoRouter(), server -> {
+        Router router = HttpServerTest.demoRouter().get("/pem", r -> HttpResponse.file(tls.pem)); // a file over TLS: sent in blocks
+        serveTls(router, server -> {
             String base = "https://localhost:" + server.port();
             Curl.Result r = Curl.run("-v", "--cacert", tls.pem.toString(), "--resolve", "localhost:" + server.port() + ":127.0.0.1",
-                    base + "/", base + "/users/7");
+                    base + "/", base + "/users/7", base + "/pem");
             assertThat(r.exit()).as(r.stderr()).isZero();
-            assertThat(r.out()).startsWith("hello").contains("\"id\":\"7\"");
+            assertThat(r.out()).startsWith("hello").contains("\"id\":\"7\"").endsWith(java.nio.file.Files.readString(tls.pem));
             assertThat(r.stderr()).containsPattern("Re-?using existing connection");
         });
     }
