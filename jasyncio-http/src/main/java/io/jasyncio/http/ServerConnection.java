@@ -10,6 +10,7 @@ import io.jasyncio.net.StreamReaderProtocol;
 import io.jasyncio.net.StreamWriter;
 import io.jasyncio.net.Transport;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -250,21 +251,20 @@ final class ServerConnection implements Protocol {
             }
         } catch (HttpStatusException e) {
             response = e.toResponse();
-        } catch (HttpParseException e) {
-            response = HttpResponse.text(e.status(), e.getMessage()); // the body was malformed or too large
-            mustClose = true;
-        } catch (TimeoutException e) {
-            if (!bodyAborted) {
-                response = internalError(request, e);
-            } else {
+        } catch (Exception thrown) {
+            // reading the body as an AsyncIterable wraps its IOException
+            Exception e = thrown instanceof UncheckedIOException u && bodyAborted ? u.getCause() : thrown;
+            if (bodyAborted && e instanceof HttpParseException bad) {
+                response = HttpResponse.text(bad.status(), bad.getMessage()); // the body was malformed or too large
+                mustClose = true;
+            } else if (bodyAborted && e instanceof TimeoutException) {
                 response = HttpResponse.text(408, "the request body stalled for " + options.bodyReadTimeout().toMillis() + " ms");
                 mustClose = true;
-            }
-        } catch (Exception e) {
-            if (bodyAborted && e instanceof IOException) {
+            } else if (bodyAborted && e instanceof IOException) {
                 return false; // the connection failed while the handler read the body
+            } else {
+                response = internalError(request, thrown);
             }
-            response = internalError(request, e);
         }
         state = State.WRITING;
         boolean keepAlive = head.keepAlive() && !mustClose && !closeAfterResponse;

@@ -279,6 +279,7 @@ public final class WebSocket implements AsyncIterable<WebSocketMessage>, AutoClo
                     case WebSocketCodec.PING -> {
                         if (state == State.OPEN) {
                             sendFrame(WebSocketCodec.PONG, f.payload());
+                            writer.drain(); // a peer that pings and never reads must not fill our memory with pongs
                         }
                     }
                     case WebSocketCodec.PONG -> {

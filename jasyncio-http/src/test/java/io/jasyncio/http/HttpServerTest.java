@@ -46,6 +46,13 @@ class HttpServerTest {
                 .get("/users/{id}", r -> HttpResponse.json(java.util.Map.of("id", r.pathParam("id"), "q", r.queryParams())))
                 .post("/echo", r -> HttpResponse.bytes(r.body().bytes(), "application/octet-stream"))
                 .post("/ignore", r -> HttpResponse.text("ignored"))
+                .post("/count", r -> {
+                    long n = 0;
+                    for (byte[] piece : r.body()) {
+                        n += piece.length;
+                    }
+                    return HttpResponse.text(Long.toString(n));
+                })
                 .get("/slow", r -> {
                     Asyncio.sleep(Duration.ofMillis(Long.parseLong(r.queryParam("ms", "10"))));
                     return HttpResponse.text("slow " + r.queryParam("ms"));
@@ -161,6 +168,10 @@ class HttpServerTest {
             rejected(server, "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
                     + "400\r\n" + "z".repeat(1024) + "\r\n0\r\n\r\n", 413);
             rejected(server, "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400);
+            // the same through the body's AsyncIterable (its IOExceptions arrive wrapped)
+            rejected(server, "POST /count HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "400\r\n" + "z".repeat(1024) + "\r\n0\r\n\r\n", 413);
+            rejected(server, "POST /count HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabcde\r\nzz\r\n", 400);
             try (RawHttpClient c = RawHttpClient.connect(server.port())) {
                 // a bad percent-encoding is the request's fault, not the framing's: 400, and the connection goes on
                 c.send("GET /users/%zz HTTP/1.1\r\nHost: t\r\n\r\nGET / HTTP/1.1\r\nHost: t\r\n\r\n");
