@@ -68,6 +68,23 @@ class WebSocketTest {
     }
 
     @Test
+    void subprotocolIsTheServersFirstChoiceAmongThoseOffered() {
+        Router router = new Router().websocket("/p", WebSocketOptions.defaults().withProtocols("chat.v2", "chat.v1"),
+                (ws, request) -> ws.sendText("protocol " + ws.protocol()));
+        HttpServerTest.serve(router, server -> {
+            WebSocket both = WebSocket.connect(uri(server, "/p"), WebSocketOptions.defaults().withProtocols("chat.v1", "chat.v2"));
+            assertThat(both.protocol()).isEqualTo("chat.v2");
+            assertThat(both.receive().text()).isEqualTo("protocol chat.v2");
+            both.close();
+            WebSocket other = WebSocket.connect(uri(server, "/p"), WebSocketOptions.defaults().withProtocols("mqtt"));
+            assertThat(other.protocol()).isNull();
+            assertThat(other.receive().text()).isEqualTo("protocol null");
+            other.close();
+        });
+        assertThatThrownBy(() -> WebSocketOptions.defaults().withProtocols("bad name")).hasMessageContaining("token");
+    }
+
+    @Test
     void serverCloseCodeAndReasonReachTheClient() {
         HttpServerTest.serve(echoRouter(), server -> {
             WebSocket ws = WebSocket.connect(uri(server, "/bye"));
