@@ -85,6 +85,43 @@ class WebSocketTest {
     }
 
     @Test
+    void closeGivesUpOnAPeerThatNeverAnswersAndAStalledHandshakeTimesOut() {
+        Router router = new Router().websocket("/quit", WebSocketOptions.defaults().withCloseTimeout(Duration.ofMillis(200)),
+                (ws, request) -> ws.close(1000, "done"));
+        HttpServerTest.serve(router, server -> {
+            try (RawHttpClient c = RawHttpClient.connect(server.port())) {
+                c.send(HANDSHAKE.replace("/echo", "/quit"));
+                assertThat(c.read().status()).isEqualTo(101);
+                WebSocketCodec codec = new WebSocketCodec(false, 1 << 20);
+                codec.feed(c.takeRemaining());
+                WebSocketCodec.Frame close = nextFrame(c, codec);
+                assertThat(WebSocketCodec.closeCode(close.payload())).isEqualTo(1000);
+                // we never answer the close: the server drops the connection after its close timeout
+                assertThat(c.closedByServer()).isTrue();
+            }
+        });
+        StrictLoop.run(StrictLoop.realTime(), (Coroutine<Void>) () -> {
+            // a server that accepts and never answers the handshake
+            io.jasyncio.net.Server silent = io.jasyncio.net.Net.startServer((r, w) -> {
+                while (r.read(1024).length > 0) {
+                    // swallow
+                }
+                w.close();
+            }, "127.0.0.1", 0);
+            try {
+                URI u = URI.create("ws://127.0.0.1:" + silent.port() + "/");
+                assertThatThrownBy(() -> WebSocket.connect(u, WebSocketOptions.defaults().withHandshakeTimeout(Duration.ofMillis(200))))
+                        .isInstanceOf(io.jasyncio.TimeoutException.class);
+            } finally {
+                silent.close();
+                silent.closeClients();
+                silent.waitClosed();
+            }
+            return null;
+        });
+    }
+
+    @Test
     void serverCloseCodeAndReasonReachTheClient() {
         HttpServerTest.serve(echoRouter(), server -> {
             WebSocket ws = WebSocket.connect(uri(server, "/bye"));
