@@ -23,7 +23,8 @@ import java.util.Objects;
  *     connection (HTTP/1.0).</li>
  * </ul>
  * The server frames the body ({@code Content-Length} or {@code Transfer-Encoding} are its business and are
- * replaced), adds {@code Date} and {@code Server}, and sends no body for HEAD, 1xx, 204 and 304.
+ * replaced), adds {@code Date} and {@code Server}, and sends no body for HEAD, 1xx, 204 and 304 (a
+ * stream's writer is then not called, and a file is not read).
  *
  * <p>Mutable until the server sends it, and meant to be built per request; not thread-safe.
  */

@@ -244,7 +244,12 @@ final class ServerConnection implements Protocol {
         HttpRequest request = new HttpRequest(head, remote, body);
         HttpResponse response;
         boolean mustClose = false;
+        String expect = head.headers().get("Expect");
         try {
+            if (expect != null && !head.expectsContinue()) {
+                // RFC 9110 §10.1.1: an expectation the server cannot meet (100-continue is the only one defined)
+                throw new HttpStatusException(417, "unsupported expectation: " + expect);
+            }
             response = server.handler().handle(request);
             if (response == null) {
                 throw new IllegalStateException("the handler returned no response (null)");

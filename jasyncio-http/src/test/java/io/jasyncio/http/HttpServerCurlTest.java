@@ -118,6 +118,7 @@ class HttpServerCurlTest {
         Files.writeString(site.resolve("css/a.css"), "body{}");
         Files.writeString(site.resolve(".secret"), "hidden");
         Files.writeString(dir.resolve("outside.txt"), "outside");
+        Files.createSymbolicLink(site.resolve("link.txt"), dir.resolve("outside.txt")); // points out of the root
         byte[] big = random(6 * 1024 * 1024 + 17, 2);
         Files.write(site.resolve("big.bin"), big);
         Path got = dir.resolve("got.bin");
@@ -131,6 +132,7 @@ class HttpServerCurlTest {
             assertThat(Curl.run(base + "/").out()).isEqualTo("<h1>home</h1>");
             assertThat(Curl.run("-o", "/dev/null", "-w", "%{http_code}", base + "/missing").out()).isEqualTo("404");
             assertThat(Curl.run("-o", "/dev/null", "-w", "%{http_code}", base + "/.secret").out()).isEqualTo("404");
+            assertThat(Curl.run("-o", "/dev/null", "-w", "%{http_code}", base + "/link.txt").out()).isEqualTo("404");
             try (RawHttpClient c = RawHttpClient.connect(server.port())) {
                 c.send("GET /static/../outside.txt HTTP/1.1\r\nHost: t\r\n\r\nGET /static/%2e%2e/outside.txt HTTP/1.1\r\nHost: t\r\n\r\n");
                 assertThat(c.read().status()).isEqualTo(404);

@@ -193,6 +193,11 @@ class HttpServerTest {
                 assertThat(r.text()).isEqualTo("hello");
             }
             try (RawHttpClient c = RawHttpClient.connect(server.port())) {
+                c.send("GET / HTTP/1.1\r\nHost: t\r\nExpect: the-moon\r\n\r\nGET / HTTP/1.1\r\nHost: t\r\n\r\n");
+                assertThat(c.read().status()).isEqualTo(417);
+                assertThat(c.read().text()).isEqualTo("hello");
+            }
+            try (RawHttpClient c = RawHttpClient.connect(server.port())) {
                 // the handler never reads: no 100, the answer, and the connection closes (the body never came)
                 c.send("POST /ignore HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
                 RawHttpClient.Response r = c.read("POST");
