@@ -277,7 +277,10 @@ final class ServerConnection implements Protocol {
             keepAlive = !bodyAborted && (!head.expectsContinue() || continueSent) && unreadBody(head, body) <= DISCARD_LIMIT;
         }
         if (response.kind() == HttpResponse.Kind.UPGRADE) {
-            return upgrade(request, response, body, parser, started);
+            if (!closeAfterResponse) {
+                return upgrade(request, response, body, parser, started);
+            }
+            response = HttpResponse.text(503, "the server is shutting down"); // no new long-lived conversations
         }
         After after = writeResponse(request, response, keepAlive);
         accessLog(request, started);
@@ -549,9 +552,6 @@ final class ServerConnection implements Protocol {
         parser.upgrade();
         byte[] early = parser.takeRemaining();
         state = State.UPGRADED;
-        if (closeAfterResponse) {
-            return false;
-        }
         try {
             response.upgrade().run(early, reader, writer);
         } catch (IOException e) {

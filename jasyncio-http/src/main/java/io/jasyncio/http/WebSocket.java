@@ -186,6 +186,9 @@ public final class WebSocket implements AsyncIterable<WebSocketMessage>, AutoClo
     /** The server's answer to a WebSocket request: 101 and the handler, or a 4xx saying what is wrong. */
     static HttpResponse accept(HttpRequest request, WebSocketOptions options, WebSocketHandler handler) {
         HttpHeaders h = request.headers();
+        if (!request.version().equals("HTTP/1.1")) {
+            throw new HttpStatusException(400, "a WebSocket handshake needs HTTP/1.1, not " + request.version());
+        }
         if (!h.containsToken("Upgrade", "websocket") || !h.containsToken("Connection", "upgrade")) {
             throw new HttpStatusException(426, "this resource speaks WebSocket only (Upgrade: websocket)",
                     HttpHeaders.of("Upgrade", "websocket", "Connection", "Upgrade"));

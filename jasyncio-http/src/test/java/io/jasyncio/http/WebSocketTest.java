@@ -163,6 +163,9 @@ class WebSocketTest {
                 assertThat(version.status()).isEqualTo(426);
                 assertThat(version.header("Sec-WebSocket-Version")).isEqualTo("13");
                 assertThat(c.read().status()).isEqualTo(400);
+                c.send("GET /echo HTTP/1.0\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
+                assertThat(c.read().status()).isEqualTo(400);
             }
         });
     }
