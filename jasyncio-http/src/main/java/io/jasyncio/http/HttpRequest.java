@@ -138,6 +138,22 @@ public final class HttpRequest {
         return query;
     }
 
+    /**
+     * The body as an HTML form ({@code application/x-www-form-urlencoded}): names and values decoded, in
+     * order, like {@link #queryParams()}. Reads the whole body (suspends); multipart forms are not parsed.
+     *
+     * @throws HttpStatusException 415 if the body is not a urlencoded form, 400 if it is malformed
+     * @throws IOException if reading the body fails (413 over the size limit)
+     */
+    public Map<String, List<String>> form() throws java.io.IOException {
+        String type = header("Content-Type");
+        String mime = type == null ? "" : type.split(";", 2)[0].trim();
+        if (!mime.equalsIgnoreCase("application/x-www-form-urlencoded")) {
+            throw new HttpStatusException(415, "expected an application/x-www-form-urlencoded body, not " + (type == null ? "none" : type));
+        }
+        return Collections.unmodifiableMap(parseQuery(body.text(StandardCharsets.UTF_8)));
+    }
+
     /** The decoded value of the route's {@code {name}} part, or null. */
     public String pathParam(String name) {
         return pathParams.get(name);

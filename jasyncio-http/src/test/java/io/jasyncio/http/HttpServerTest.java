@@ -46,6 +46,7 @@ class HttpServerTest {
                 .get("/users/{id}", r -> HttpResponse.json(java.util.Map.of("id", r.pathParam("id"), "q", r.queryParams())))
                 .post("/echo", r -> HttpResponse.bytes(r.body().bytes(), "application/octet-stream"))
                 .post("/ignore", r -> HttpResponse.text("ignored"))
+                .post("/form", r -> HttpResponse.json(r.form()))
                 .post("/count", r -> {
                     long n = 0;
                     for (byte[] piece : r.body()) {
@@ -76,6 +77,22 @@ class HttpServerTest {
                 assertThat(r.text()).contains("\"id\":\"a b\"").contains("\"x\":[\"1 2\",\"é\"]").contains("\"y\":[\"\"]");
                 assertThat(r.header("Date")).matches("[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT");
                 assertThat(r.header("Server")).isEqualTo("jasyncio");
+            }
+        });
+    }
+
+    @Test
+    void urlencodedFormsAreDecodedAndOtherBodiesAre415() {
+        serve(demoRouter(), server -> {
+            try (RawHttpClient c = RawHttpClient.connect(server.port())) {
+                String form = "name=Ann+Lee&tag=a&tag=%C3%A9&empty=";
+                c.send("POST /form HTTP/1.1\r\nHost: t\r\nContent-Type: application/x-www-form-urlencoded; charset=utf-8\r\n"
+                        + "Content-Length: " + form.length() + "\r\n\r\n" + form
+                        + "POST /form HTTP/1.1\r\nHost: t\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n\r\nabc");
+                assertThat(c.read("POST").text()).isEqualTo("{\"name\":[\"Ann Lee\"],\"tag\":[\"a\",\"é\"],\"empty\":[\"\"]}");
+                RawHttpClient.Response r = c.read("POST");
+                assertThat(r.status()).isEqualTo(415);
+                assertThat(r.text()).contains("text/plain");
             }
         });
     }
