@@ -136,11 +136,17 @@ public final class HttpServer implements AutoCloseable {
                 c.shutdownRequested();
             }
         }
-        if (!connections.isEmpty()) {
-            Asyncio.timeoutOrNull(grace, () -> allClosed.await());
+        // Within the grace: every connection's task ends, then every transport flushes its last response
+        // (a connection leaves the set when its task ends, possibly with bytes still buffered).
+        Boolean clean = Asyncio.timeoutOrNull(grace, () -> {
+            waitClosed();
+            return Boolean.TRUE;
+        });
+        if (clean == null) {
+            close();
+            waitClosed();
         }
-        close();
-        waitClosed();
+        state = State.CLOSED;
     }
 
     /** Stops accepting and ends every connection at once, dropping unsent data and cancelling handlers. Idempotent. */
@@ -151,6 +157,7 @@ public final class HttpServer implements AutoCloseable {
         for (ServerConnection c : new ArrayList<>(connections)) {
             c.abortForShutdown();
         }
+        server.abortClients(); // also those still in their TLS handshake, which have no ServerConnection yet
     }
 
     /** Suspends until the server is closed, every connection ended and the port is released. */
