@@ -44,12 +44,15 @@ public final class HttpRequest {
         this.remoteAddress = remoteAddress;
         this.body = body;
         String target = head.target();
-        if (!target.startsWith("/") && !target.equals("*")) {
+        int scheme = target.startsWith("/") ? -1 : target.indexOf("://");
+        if (scheme > 0) {
             // absolute form (RFC 9112 §3.2.2): scheme://authority/path?query
-            int scheme = target.indexOf("://");
-            int slash = scheme < 0 ? -1 : target.indexOf('/', scheme + 3);
-            target = slash < 0 ? "/" : target.substring(slash);
+            int slash = target.indexOf('/', scheme + 3);
+            int query = target.indexOf('?', scheme + 3);
+            target = slash >= 0 && (query < 0 || slash < query) ? target.substring(slash)
+                    : "/" + (query < 0 ? "" : target.substring(query));
         }
+        // the authority form (CONNECT host:port) and the asterisk form (OPTIONS *) stay as they are: no route matches them
         int hash = target.indexOf('#');
         if (hash >= 0) {
             target = target.substring(0, hash);
@@ -133,6 +136,22 @@ public final class HttpRequest {
             query = Collections.unmodifiableMap(parseQuery(rawQuery));
         }
         return query;
+    }
+
+    /**
+     * The body as an HTML form ({@code application/x-www-form-urlencoded}): names and values decoded, in
+     * order, like {@link #queryParams()}. Reads the whole body (suspends); multipart forms are not parsed.
+     *
+     * @throws HttpStatusException 415 if the body is not a urlencoded form, 400 if it is malformed
+     * @throws IOException if reading the body fails (413 over the size limit)
+     */
+    public Map<String, List<String>> form() throws java.io.IOException {
+        String type = header("Content-Type");
+        String mime = type == null ? "" : type.split(";", 2)[0].trim();
+        if (!mime.equalsIgnoreCase("application/x-www-form-urlencoded")) {
+            throw new HttpStatusException(415, "expected an application/x-www-form-urlencoded body, not " + (type == null ? "none" : type));
+        }
+        return Collections.unmodifiableMap(parseQuery(body.text(StandardCharsets.UTF_8)));
     }
 
     /** The decoded value of the route's {@code {name}} part, or null. */

@@ -14,15 +14,17 @@ import java.util.Objects;
  * <li>none ({@link #of(int)}),</li>
  * <li>bytes in memory ({@link #bytes}, {@link #text}, {@link #html}, {@link #json} through the module's
  *     one Jackson mapper),</li>
- * <li>a file ({@link #file(Path)}): read in blocks off the loop thread ({@code Asyncio.toThread}) and
- *     written with backpressure, so a large file costs one block of memory,</li>
+ * <li>a file ({@link #file(Path)}): over plain TCP sent zero-copy ({@code FileChannel.transferTo}, the
+ *     kernel's sendfile), over TLS read in blocks off the loop thread ({@code Asyncio.toThread}); either
+ *     way with backpressure, so a large file costs at most one block of memory,</li>
  * <li>a stream ({@link #stream}): the server calls the {@link BodyWriter} after sending the head; each
  *     {@link ResponseStream#write} waits while the client reads slower than the writer writes. Without a
  *     {@code Content-Length} header the body is sent chunked (HTTP/1.1) or ended by closing the
  *     connection (HTTP/1.0).</li>
  * </ul>
  * The server frames the body ({@code Content-Length} or {@code Transfer-Encoding} are its business and are
- * replaced), adds {@code Date} and {@code Server}, and sends no body for HEAD, 1xx, 204 and 304.
+ * replaced), adds {@code Date} and {@code Server}, and sends no body for HEAD, 1xx, 204 and 304 (a
+ * stream's writer is then not called, and a file is not read).
  *
  * <p>Mutable until the server sends it, and meant to be built per request; not thread-safe.
  */

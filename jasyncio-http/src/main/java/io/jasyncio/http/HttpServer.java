@@ -27,7 +27,7 @@ import java.util.Set;
  *
  * <p>What it does for every request: keep-alive and pipelining (answered in order), {@code Expect:
  * 100-continue} answered when the handler first reads the body, an unread body skipped (up to
- * {@link ServerConnection#DISCARD_LIMIT} bytes) or the connection closed, HEAD answered without body,
+ * 64 KiB) or the connection closed, HEAD answered without body,
  * {@code Date} and {@code Server} headers; malformed or oversized requests get the parser's status
  * (400, 413, 414, 431, 501, 505) with {@code Connection: close}; a slow head gets 408; a handler
  * exception a 500 (logged once on {@code "io.jasyncio.http.server"}); a handler whose client reset
@@ -136,11 +136,17 @@ public final class HttpServer implements AutoCloseable {
                 c.shutdownRequested();
             }
         }
-        if (!connections.isEmpty()) {
-            Asyncio.timeoutOrNull(grace, () -> allClosed.await());
+        // Within the grace: every connection's task ends, then every transport flushes its last response
+        // (a connection leaves the set when its task ends, possibly with bytes still buffered).
+        Boolean clean = Asyncio.timeoutOrNull(grace, () -> {
+            waitClosed();
+            return Boolean.TRUE;
+        });
+        if (clean == null) {
+            close();
+            waitClosed();
         }
-        close();
-        waitClosed();
+        state = State.CLOSED;
     }
 
     /** Stops accepting and ends every connection at once, dropping unsent data and cancelling handlers. Idempotent. */
@@ -151,6 +157,7 @@ public final class HttpServer implements AutoCloseable {
         for (ServerConnection c : new ArrayList<>(connections)) {
             c.abortForShutdown();
         }
+        server.abortClients(); // also those still in their TLS handshake, which have no ServerConnection yet
     }
 
     /** Suspends until the server is closed, every connection ended and the port is released. */

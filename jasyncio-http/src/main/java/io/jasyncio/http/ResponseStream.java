@@ -80,4 +80,10 @@ public final class ResponseStream {
         writer.drain();
         return declaredLength < 0 || written == declaredLength;
     }
+
+    @Override
+    public String toString() {
+        return "ResponseStream[" + (chunked ? "chunked" : declaredLength >= 0 ? "length " + declaredLength : "until close")
+                + ", written=" + written + (finished ? ", finished" : "") + "]";
+    }
 }

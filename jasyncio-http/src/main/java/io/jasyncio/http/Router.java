@@ -46,6 +46,9 @@ public final class Router implements Handler {
     private final List<Middleware> middlewares = new ArrayList<>();
     private Handler chain;
 
+    /** An empty router: every request is a 404 until routes are added. */
+    public Router() {}
+
     public Router get(String pattern, Handler handler) {
         return route("GET", pattern, handler);
     }

@@ -10,9 +10,11 @@ import io.jasyncio.net.StreamReaderProtocol;
 import io.jasyncio.net.StreamWriter;
 import io.jasyncio.net.Transport;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
@@ -197,6 +199,7 @@ final class ServerConnection implements Protocol {
         if (closeAfterResponse) {
             return null;
         }
+        events.readTimeout(null); // the idle wait and the head have their own deadlines
         HttpEvent e = parser.next();
         if (e == null) {
             if (parser.bufferedBytes() == 0) {
@@ -207,10 +210,13 @@ final class ServerConnection implements Protocol {
                 }) == null) {
                     return null; // no request came: close without a word, as nginx does
                 }
+                e = parser.next(); // usually the whole head came in the first read: no deadline to set up
             }
-            state = State.HEAD;
-            double deadline = (first ? acceptedAt : loop.time()) + seconds(options.headerTimeout());
-            e = Asyncio.timeoutAt(deadline, () -> events.next());
+            if (e == null) {
+                state = State.HEAD;
+                double deadline = (first ? acceptedAt : loop.time()) + seconds(options.headerTimeout());
+                e = Asyncio.timeoutAt(deadline, () -> events.next());
+            }
         }
         state = State.HANDLING;
         return switch (e) {
@@ -238,28 +244,32 @@ final class ServerConnection implements Protocol {
         HttpRequest request = new HttpRequest(head, remote, body);
         HttpResponse response;
         boolean mustClose = false;
+        String expect = head.headers().get("Expect");
         try {
+            if (expect != null && !head.expectsContinue()) {
+                // RFC 9110 §10.1.1: an expectation the server cannot meet (100-continue is the only one defined)
+                throw new HttpStatusException(417, "unsupported expectation: " + expect);
+            }
             response = server.handler().handle(request);
             if (response == null) {
                 throw new IllegalStateException("the handler returned no response (null)");
             }
         } catch (HttpStatusException e) {
             response = e.toResponse();
-        } catch (HttpParseException e) {
-            response = HttpResponse.text(e.status(), e.getMessage()); // the body was malformed or too large
-            mustClose = true;
-        } catch (TimeoutException e) {
-            if (!bodyAborted) {
-                response = internalError(request, e);
-            } else {
+        } catch (Exception thrown) {
+            // reading the body as an AsyncIterable wraps its IOException
+            Exception e = thrown instanceof UncheckedIOException u && bodyAborted ? u.getCause() : thrown;
+            if (bodyAborted && e instanceof HttpParseException bad) {
+                response = HttpResponse.text(bad.status(), bad.getMessage()); // the body was malformed or too large
+                mustClose = true;
+            } else if (bodyAborted && e instanceof TimeoutException) {
                 response = HttpResponse.text(408, "the request body stalled for " + options.bodyReadTimeout().toMillis() + " ms");
                 mustClose = true;
-            }
-        } catch (Exception e) {
-            if (bodyAborted && e instanceof IOException) {
+            } else if (bodyAborted && e instanceof IOException) {
                 return false; // the connection failed while the handler read the body
+            } else {
+                response = internalError(request, thrown);
             }
-            response = internalError(request, e);
         }
         state = State.WRITING;
         boolean keepAlive = head.keepAlive() && !mustClose && !closeAfterResponse;
@@ -267,7 +277,10 @@ final class ServerConnection implements Protocol {
             keepAlive = !bodyAborted && (!head.expectsContinue() || continueSent) && unreadBody(head, body) <= DISCARD_LIMIT;
         }
         if (response.kind() == HttpResponse.Kind.UPGRADE) {
-            return upgrade(request, response, body, parser, started);
+            if (!closeAfterResponse) {
+                return upgrade(request, response, body, parser, started);
+            }
+            response = HttpResponse.text(503, "the server is shutting down"); // no new long-lived conversations
         }
         After after = writeResponse(request, response, keepAlive);
         accessLog(request, started);
@@ -360,10 +373,15 @@ final class ServerConnection implements Protocol {
         long size;
         try {
             file = Asyncio.toThreadChecked(() -> FileChannel.open(response.file(), StandardOpenOption.READ), IOException.class);
-            size = Asyncio.toThreadChecked(file::size, IOException.class);
         } catch (NoSuchFileException e) {
             return writeResponse(request, HttpResponse.text(404, "Not Found"), keepAlive);
         } catch (IOException e) {
+            return writeResponse(request, internalError(request, e), keepAlive);
+        }
+        try {
+            size = Asyncio.toThreadChecked(file::size, IOException.class);
+        } catch (IOException e) {
+            file.close();
             return writeResponse(request, internalError(request, e), keepAlive);
         }
         try {
@@ -371,28 +389,10 @@ final class ServerConnection implements Protocol {
             connectionHeader(h, keepAlive, http10);
             writer.write(HttpEncoder.responseHead(response.status(), response.reason(), h));
             if (sendBody) {
-                ByteBuffer block = ByteBuffer.allocate((int) Math.min(FILE_BLOCK, Math.max(1, size)));
-                long sent = 0;
-                while (sent < size) {
-                    block.clear();
-                    int n;
-                    try {
-                        n = Asyncio.toThreadChecked(() -> file.read(block), IOException.class);
-                    } catch (IOException e) {
-                        LOG.log(System.Logger.Level.WARNING, "reading " + response.file() + " failed after its head was sent", e);
-                        return After.ABORT;
-                    }
-                    if (n < 0) {
-                        LOG.log(System.Logger.Level.WARNING, response.file() + " shrank while it was sent");
-                        return After.ABORT;
-                    }
-                    block.flip();
-                    byte[] data = new byte[block.remaining()];
-                    block.get(data);
-                    writer.write(data);
-                    writer.drain();
-                    sent += n;
-                    sentBytes = sent;
+                After failed = transport.getExtraInfo("sslSession") == null && transport.getExtraInfo("socket") instanceof SocketChannel ch
+                        ? sendZeroCopy(file, size, ch, response) : sendInBlocks(file, size, response);
+                if (failed != null) {
+                    return failed;
                 }
             }
             writer.drain();
@@ -400,6 +400,78 @@ final class ServerConnection implements Protocol {
         } finally {
             file.close();
         }
+    }
+
+    /**
+     * A file over plain TCP: {@code FileChannel.transferTo} into the socket (sendfile: the bytes go from the
+     * page cache to the socket without entering the JVM), waiting for writability when the socket is full.
+     * Returns null when sent, ABORT if the file shrank. Implementation notes: the head must be in the
+     * kernel before the file follows it, so the transport's buffer is drained to empty first (write limits
+     * at 0, as asyncio's {@code sendfile} does); while the file is sent nobody else writes to the connection
+     * (its task is the only writer), so the writability watch is ours. The kernel reads the file on the loop
+     * thread: from the page cache that is a copy; a cold file costs disk reads there (as in asyncio and
+     * uvloop); TLS connections use {@link #sendInBlocks} instead.
+     */
+    private After sendZeroCopy(FileChannel file, long size, SocketChannel ch, HttpResponse response) throws IOException {
+        transport.setWriteBufferLimits(0, 0);
+        try {
+            writer.drain();
+        } finally {
+            transport.setWriteBufferLimits(64 * 1024, 16 * 1024); // the defaults, which this server never changes
+        }
+        long sent = 0;
+        while (sent < size) {
+            long n = file.transferTo(sent, size - sent, ch);
+            if (n > 0) {
+                sent += n;
+                sentBytes = sent;
+                Asyncio.yieldNow(); // a fast client must not keep the loop to itself
+                continue;
+            }
+            if (file.size() <= sent) {
+                LOG.log(System.Logger.Level.WARNING, response.file() + " shrank while it was sent");
+                return After.ABORT;
+            }
+            if (transport.isClosing()) {
+                throw new IOException("the connection closed while " + response.file() + " was sent");
+            }
+            io.jasyncio.Future<Void> writable = loop.createFuture();
+            loop.addWriter(ch, () -> writable.trySetResult(null));
+            try {
+                writable.await(); // a lost connection cancels this task (connectionLost)
+            } finally {
+                loop.removeWriter(ch);
+            }
+        }
+        return null;
+    }
+
+    /** A file in blocks read off the loop thread, each written with backpressure; null when sent, ABORT on failure. */
+    private After sendInBlocks(FileChannel file, long size, HttpResponse response) throws IOException {
+        ByteBuffer block = ByteBuffer.allocate((int) Math.min(FILE_BLOCK, Math.max(1, size)));
+        long sent = 0;
+        while (sent < size) {
+            block.clear();
+            int n;
+            try {
+                n = Asyncio.toThreadChecked(() -> file.read(block), IOException.class);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "reading " + response.file() + " failed after its head was sent", e);
+                return After.ABORT;
+            }
+            if (n < 0) {
+                LOG.log(System.Logger.Level.WARNING, response.file() + " shrank while it was sent");
+                return After.ABORT;
+            }
+            block.flip();
+            byte[] data = new byte[block.remaining()];
+            block.get(data);
+            writer.write(data);
+            writer.drain();
+            sent += n;
+            sentBytes = sent;
+        }
+        return null;
     }
 
     private After writeStream(HttpRequest request, HttpResponse response, HttpHeaders h, boolean keepAlive, boolean http10,
@@ -480,9 +552,6 @@ final class ServerConnection implements Protocol {
         parser.upgrade();
         byte[] early = parser.takeRemaining();
         state = State.UPGRADED;
-        if (closeAfterResponse) {
-            return false;
-        }
         try {
             response.upgrade().run(early, reader, writer);
         } catch (IOException e) {

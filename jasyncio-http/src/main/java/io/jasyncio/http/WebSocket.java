@@ -17,7 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 
@@ -75,11 +77,13 @@ public final class WebSocket implements AsyncIterable<WebSocketMessage>, AutoClo
     private final Event ended = new Event();
     private State state = State.OPEN;
     private boolean receiving;
+    private final String protocol;
     private int closeCode = -1;
     private String closeReason = "";
 
-    WebSocket(boolean client, byte[] early, StreamReader reader, StreamWriter writer, WebSocketOptions options) {
+    WebSocket(boolean client, byte[] early, StreamReader reader, StreamWriter writer, WebSocketOptions options, String protocol) {
         this.client = client;
+        this.protocol = protocol;
         this.reader = reader;
         this.writer = writer;
         this.options = options;
@@ -141,6 +145,9 @@ public final class WebSocket implements AsyncIterable<WebSocketMessage>, AutoClo
         h.set("Connection", "Upgrade");
         h.set("Sec-WebSocket-Key", key);
         h.set("Sec-WebSocket-Version", "13");
+        if (!options.protocols().isEmpty()) {
+            h.set("Sec-WebSocket-Protocol", String.join(", ", options.protocols()));
+        }
         s.writer().write(HttpEncoder.requestHead("GET", target, h));
         s.writer().drain();
         HttpParser parser = HttpParser.forResponses(HttpLimits.CLIENT_DEFAULTS);
@@ -166,7 +173,12 @@ public final class WebSocket implements AsyncIterable<WebSocketMessage>, AutoClo
         if (!acceptFor(key).equals(accept)) {
             throw new WebSocketHandshakeException(101, "WebSocket handshake with " + uri + " failed: wrong Sec-WebSocket-Accept " + accept);
         }
-        return new WebSocket(true, parser.takeRemaining(), s.reader(), s.writer(), options);
+        String chosen = head.headers().get("Sec-WebSocket-Protocol");
+        if (chosen != null && !options.protocols().contains(chosen.trim())) {
+            throw new WebSocketHandshakeException(101, "WebSocket handshake with " + uri + " failed: the server chose subprotocol "
+                    + chosen + ", which was not offered (" + options.protocols() + ")");
+        }
+        return new WebSocket(true, parser.takeRemaining(), s.reader(), s.writer(), options, chosen == null ? null : chosen.trim());
     }
 
     // ---- server ----------------------------------------------------------------------------------------
@@ -174,6 +186,9 @@ public final class WebSocket implements AsyncIterable<WebSocketMessage>, AutoClo
     /** The server's answer to a WebSocket request: 101 and the handler, or a 4xx saying what is wrong. */
     static HttpResponse accept(HttpRequest request, WebSocketOptions options, WebSocketHandler handler) {
         HttpHeaders h = request.headers();
+        if (!request.version().equals("HTTP/1.1")) {
+            throw new HttpStatusException(400, "a WebSocket handshake needs HTTP/1.1, not " + request.version());
+        }
         if (!h.containsToken("Upgrade", "websocket") || !h.containsToken("Connection", "upgrade")) {
             throw new HttpStatusException(426, "this resource speaks WebSocket only (Upgrade: websocket)",
                     HttpHeaders.of("Upgrade", "websocket", "Connection", "Upgrade"));
@@ -192,11 +207,28 @@ public final class WebSocket implements AsyncIterable<WebSocketMessage>, AutoClo
         if (nonce == null || nonce.length != 16) {
             throw new HttpStatusException(400, "Sec-WebSocket-Key must be 16 bytes in base64");
         }
+        String chosen = null;
+        List<String> offered = new ArrayList<>();
+        for (String value : h.getAll("Sec-WebSocket-Protocol")) {
+            for (String part : value.split(",")) {
+                offered.add(part.trim());
+            }
+        }
+        for (String mine : options.protocols()) {
+            if (offered.contains(mine)) {
+                chosen = mine;
+                break;
+            }
+        }
+        String protocol = chosen;
         HttpResponse r = HttpResponse.switchingProtocols((early, reader, writer) -> {
-            WebSocket ws = new WebSocket(false, early, reader, writer, options);
+            WebSocket ws = new WebSocket(false, early, reader, writer, options, protocol);
             ws.serve(handler, request);
         });
         r.headers().set("Upgrade", "websocket").set("Connection", "Upgrade").set("Sec-WebSocket-Accept", acceptFor(key.trim()));
+        if (protocol != null) {
+            r.headers().set("Sec-WebSocket-Protocol", protocol);
+        }
         return r;
     }
 
@@ -279,6 +311,7 @@ public final class WebSocket implements AsyncIterable<WebSocketMessage>, AutoClo
                     case WebSocketCodec.PING -> {
                         if (state == State.OPEN) {
                             sendFrame(WebSocketCodec.PONG, f.payload());
+                            writer.drain(); // a peer that pings and never reads must not fill our memory with pongs
                         }
                     }
                     case WebSocketCodec.PONG -> {
@@ -301,13 +334,21 @@ public final class WebSocket implements AsyncIterable<WebSocketMessage>, AutoClo
         }
     }
 
-    /** Sends a text message. @throws IOException if the WebSocket is closing or the connection was lost */
+    /**
+     * Sends a text message.
+     *
+     * @throws IOException if the WebSocket is closing or the connection was lost
+     */
     public void sendText(String text) throws IOException {
         Objects.requireNonNull(text, "text");
         send(WebSocketCodec.TEXT, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Sends a binary message. @throws IOException if the WebSocket is closing or the connection was lost */
+    /**
+     * Sends a binary message.
+     *
+     * @throws IOException if the WebSocket is closing or the connection was lost
+     */
     public void sendBinary(byte[] data) throws IOException {
         Objects.requireNonNull(data, "data");
         send(WebSocketCodec.BINARY, data);
@@ -414,6 +455,11 @@ public final class WebSocket implements AsyncIterable<WebSocketMessage>, AutoClo
         }
         writer.close();
         ended.set();
+    }
+
+    /** The subprotocol both sides agreed on in the handshake, or null. */
+    public String protocol() {
+        return protocol;
     }
 
     /** True until a close frame was sent or received, or the connection dropped. */

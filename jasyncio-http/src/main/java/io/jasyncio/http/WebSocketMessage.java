@@ -16,7 +16,11 @@ public record WebSocketMessage(boolean isText, byte[] bytes, String text) {
         return new WebSocketMessage(true, text.getBytes(StandardCharsets.UTF_8), text);
     }
 
-    /** The text of a text message. @throws IllegalStateException for a binary one */
+    /**
+     * The text of a text message.
+     *
+     * @throws IllegalStateException for a binary one
+     */
     @Override
     public String text() {
         if (!isText) {

@@ -63,6 +63,33 @@ class HttpServerCurlTest {
     }
 
     @Test
+    void largeUploadIsStreamedToTheHandlerChunkByChunk(@TempDir Path dir) throws Exception {
+        byte[] data = random(5 * 1024 * 1024, 4);
+        Path in = dir.resolve("big.bin");
+        Files.write(in, data);
+        long[] largestPiece = {0};
+        HttpServerOptions opts = HttpServerOptions.defaults().withLimits(HttpLimits.SERVER_DEFAULTS.withMaxBodyBytes(16 << 20));
+        Router router = new Router().post("/count", r -> {
+            long total = 0;
+            long sum = 0;
+            for (byte[] piece : r.body()) { // read off the socket as consumed: never the whole body in memory
+                total += piece.length;
+                largestPiece[0] = Math.max(largestPiece[0], piece.length);
+                for (byte b : piece) sum += b & 0xff;
+            }
+            return HttpResponse.text(total + " " + sum);
+        });
+        long expectedSum = 0;
+        for (byte b : data) expectedSum += b & 0xff;
+        long sum = expectedSum;
+        HttpServerTest.serve(router, opts, server -> {
+            Curl.Result r = Curl.run("-H", "Transfer-Encoding: chunked", "--data-binary", "@" + in, "http://127.0.0.1:" + server.port() + "/count");
+            assertThat(r.out()).isEqualTo(data.length + " " + sum);
+        });
+        assertThat(largestPiece[0]).isLessThanOrEqualTo(HttpEventReader.READ_SIZE);
+    }
+
+    @Test
     void uploadOverTheLimitGets413() {
         HttpServerOptions opts = HttpServerOptions.defaults().withLimits(HttpLimits.SERVER_DEFAULTS.withMaxBodyBytes(10_000));
         Router router = new Router().post("/echo", r -> HttpResponse.bytes(r.body().bytes(), "application/octet-stream"));
@@ -91,6 +118,7 @@ class HttpServerCurlTest {
         Files.writeString(site.resolve("css/a.css"), "body{}");
         Files.writeString(site.resolve(".secret"), "hidden");
         Files.writeString(dir.resolve("outside.txt"), "outside");
+        Files.createSymbolicLink(site.resolve("link.txt"), dir.resolve("outside.txt")); // points out of the root
         byte[] big = random(6 * 1024 * 1024 + 17, 2);
         Files.write(site.resolve("big.bin"), big);
         Path got = dir.resolve("got.bin");
@@ -104,6 +132,7 @@ class HttpServerCurlTest {
             assertThat(Curl.run(base + "/").out()).isEqualTo("<h1>home</h1>");
             assertThat(Curl.run("-o", "/dev/null", "-w", "%{http_code}", base + "/missing").out()).isEqualTo("404");
             assertThat(Curl.run("-o", "/dev/null", "-w", "%{http_code}", base + "/.secret").out()).isEqualTo("404");
+            assertThat(Curl.run("-o", "/dev/null", "-w", "%{http_code}", base + "/link.txt").out()).isEqualTo("404");
             try (RawHttpClient c = RawHttpClient.connect(server.port())) {
                 c.send("GET /static/../outside.txt HTTP/1.1\r\nHost: t\r\n\r\nGET /static/%2e%2e/outside.txt HTTP/1.1\r\nHost: t\r\n\r\n");
                 assertThat(c.read().status()).isEqualTo(404);

@@ -78,6 +78,43 @@ class HttpServerShutdownTest {
     }
 
     @Test
+    void aResponseStillBeingFlushedToASlowReaderIsNotCutByTheShutdown() {
+        StrictLoop.run(StrictLoop.realTime(), (Coroutine<Void>) () -> {
+            byte[] big = new byte[4 * 1024 * 1024];
+            java.util.Arrays.fill(big, (byte) 'x');
+            Event started = new Event();
+            Router router = new Router().get("/big", r -> {
+                started.set();
+                return HttpResponse.bytes(big, "application/octet-stream");
+            });
+            HttpServer server = HttpServer.start(router, "127.0.0.1", 0);
+            try (RawHttpClient c = RawHttpClient.connect(server.port())) {
+                c.send("GET /big HTTP/1.1\r\nHost: t\r\n\r\n");
+                Asyncio.timeout(Duration.ofSeconds(20), () -> started.await());
+                Task<Void> shutdown = Asyncio.createTask(() -> {
+                    server.shutdown(Duration.ofSeconds(60));
+                    return null;
+                });
+                long got = 0;
+                for (int reads = 0; ; reads++) {
+                    byte[] b = c.readRaw(16 * 1024);
+                    if (b.length == 0) {
+                        break;
+                    }
+                    got += b.length;
+                    if (reads % 16 == 0) {
+                        Asyncio.sleep(0.001); // slow: the server's buffer stays full to the end
+                    }
+                }
+                shutdown.await();
+                assertThat(got).as("head + the whole body").isGreaterThan(big.length);
+                assertThat(got).isLessThan(big.length + 400L);
+            }
+            return null;
+        });
+    }
+
+    @Test
     void handlersStillRunningWhenTheGraceEndsAreCancelled() {
         StrictLoop.run(StrictLoop.realTime(), (Coroutine<Void>) () -> {
             Future<String> outcome = Asyncio.getRunningLoop().createFuture();

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The server against raw sockets: routing, framing, limits, bad input, pipelining, timeouts, resets. */
 @Timeout(120)
@@ -45,6 +46,14 @@ class HttpServerTest {
                 .get("/users/{id}", r -> HttpResponse.json(java.util.Map.of("id", r.pathParam("id"), "q", r.queryParams())))
                 .post("/echo", r -> HttpResponse.bytes(r.body().bytes(), "application/octet-stream"))
                 .post("/ignore", r -> HttpResponse.text("ignored"))
+                .post("/form", r -> HttpResponse.json(r.form()))
+                .post("/count", r -> {
+                    long n = 0;
+                    for (byte[] piece : r.body()) {
+                        n += piece.length;
+                    }
+                    return HttpResponse.text(Long.toString(n));
+                })
                 .get("/slow", r -> {
                     Asyncio.sleep(Duration.ofMillis(Long.parseLong(r.queryParam("ms", "10"))));
                     return HttpResponse.text("slow " + r.queryParam("ms"));
@@ -68,6 +77,22 @@ class HttpServerTest {
                 assertThat(r.text()).contains("\"id\":\"a b\"").contains("\"x\":[\"1 2\",\"é\"]").contains("\"y\":[\"\"]");
                 assertThat(r.header("Date")).matches("[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT");
                 assertThat(r.header("Server")).isEqualTo("jasyncio");
+            }
+        });
+    }
+
+    @Test
+    void urlencodedFormsAreDecodedAndOtherBodiesAre415() {
+        serve(demoRouter(), server -> {
+            try (RawHttpClient c = RawHttpClient.connect(server.port())) {
+                String form = "name=Ann+Lee&tag=a&tag=%C3%A9&empty=";
+                c.send("POST /form HTTP/1.1\r\nHost: t\r\nContent-Type: application/x-www-form-urlencoded; charset=utf-8\r\n"
+                        + "Content-Length: " + form.length() + "\r\n\r\n" + form
+                        + "POST /form HTTP/1.1\r\nHost: t\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n\r\nabc");
+                assertThat(c.read("POST").text()).isEqualTo("{\"name\":[\"Ann Lee\"],\"tag\":[\"a\",\"é\"],\"empty\":[\"\"]}");
+                RawHttpClient.Response r = c.read("POST");
+                assertThat(r.status()).isEqualTo(415);
+                assertThat(r.text()).contains("text/plain");
             }
         });
     }
@@ -160,6 +185,10 @@ class HttpServerTest {
             rejected(server, "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
                     + "400\r\n" + "z".repeat(1024) + "\r\n0\r\n\r\n", 413);
             rejected(server, "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400);
+            // the same through the body's AsyncIterable (its IOExceptions arrive wrapped)
+            rejected(server, "POST /count HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "400\r\n" + "z".repeat(1024) + "\r\n0\r\n\r\n", 413);
+            rejected(server, "POST /count HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabcde\r\nzz\r\n", 400);
             try (RawHttpClient c = RawHttpClient.connect(server.port())) {
                 // a bad percent-encoding is the request's fault, not the framing's: 400, and the connection goes on
                 c.send("GET /users/%zz HTTP/1.1\r\nHost: t\r\n\r\nGET / HTTP/1.1\r\nHost: t\r\n\r\n");
@@ -179,6 +208,11 @@ class HttpServerTest {
                 RawHttpClient.Response r = c.read("POST");
                 assertThat(r.status()).isEqualTo(200);
                 assertThat(r.text()).isEqualTo("hello");
+            }
+            try (RawHttpClient c = RawHttpClient.connect(server.port())) {
+                c.send("GET / HTTP/1.1\r\nHost: t\r\nExpect: the-moon\r\n\r\nGET / HTTP/1.1\r\nHost: t\r\n\r\n");
+                assertThat(c.read().status()).isEqualTo(417);
+                assertThat(c.read().text()).isEqualTo("hello");
             }
             try (RawHttpClient c = RawHttpClient.connect(server.port())) {
                 // the handler never reads: no 100, the answer, and the connection closes (the body never came)
@@ -238,6 +272,27 @@ class HttpServerTest {
                 c.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
                 assertThat(c.read().text()).isEqualTo("hello");
                 assertThat(c.closedByServer()).isTrue();
+            }
+        });
+    }
+
+    @Test
+    void stalledBodyGets408AndAnIdleWaitLongerThanTheBodyTimeoutIsSilent() {
+        HttpServerOptions opts = HttpServerOptions.defaults().withBodyReadTimeout(Duration.ofMillis(150))
+                .withKeepAliveTimeout(Duration.ofMillis(600));
+        serve(demoRouter(), opts, server -> {
+            try (RawHttpClient c = RawHttpClient.connect(server.port())) {
+                c.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc"); // 7 bytes never come
+                RawHttpClient.Response r = c.read("POST");
+                assertThat(r.status()).isEqualTo(408);
+                assertThat(r.header("Connection")).isEqualTo("close");
+                assertThat(c.closedByServer()).isTrue();
+            }
+            try (RawHttpClient c = RawHttpClient.connect(server.port())) {
+                c.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+                assertThat(c.read().text()).isEqualTo("hello");
+                // idle for longer than the body timeout: the keep-alive timeout ends it, without a response
+                assertThat(c.readRaw(1000)).isEmpty();
             }
         });
     }
@@ -330,6 +385,45 @@ class HttpServerTest {
         });
         // the write buffer's high-water mark (64 KiB) plus one chunk and its framing, never the whole body
         assertThat(maxBuffered[0]).isLessThanOrEqualTo(64 * 1024 + chunk + 16);
+    }
+
+    @Test
+    void fileToASlowReaderArrivesWholeAndHeadOfAFileHasItsLength(@TempDir java.nio.file.Path dir) throws Exception {
+        byte[] data = new byte[12 * 1024 * 1024 + 5];
+        new java.util.Random(9).nextBytes(data);
+        java.nio.file.Path file = java.nio.file.Files.write(dir.resolve("data.bin"), data);
+        Router router = new Router().get("/file", r -> HttpResponse.file(file)).get("/gone", r -> HttpResponse.file(dir.resolve("missing")));
+        serve(router, server -> {
+            try (RawHttpClient c = RawHttpClient.connect(server.port())) {
+                c.send("HEAD /file HTTP/1.1\r\nHost: t\r\n\r\nGET /gone HTTP/1.1\r\nHost: t\r\n\r\nGET /file HTTP/1.1\r\nHost: t\r\n\r\n");
+                RawHttpClient.Response head = c.read("HEAD");
+                assertThat(head.header("Content-Length")).isEqualTo(Integer.toString(data.length));
+                assertThat(head.body()).isEmpty();
+                assertThat(c.read().status()).isEqualTo(404);
+                // read the file slowly: the server waits for the socket to drain, again and again
+                java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+                HttpParser p = HttpParser.forResponses(HttpLimits.CLIENT_DEFAULTS);
+                p.expectResponseTo("GET");
+                for (int reads = 0; ; reads++) {
+                    HttpEvent e = p.next();
+                    if (e == null) {
+                        if (reads % 32 == 0) {
+                            Asyncio.sleep(0.002);
+                        }
+                        p.feed(c.readRaw(16 * 1024));
+                        continue;
+                    }
+                    if (e instanceof HttpEvent.BodyChunk b) {
+                        got.writeBytes(b.data());
+                    } else if (e instanceof HttpEvent.MessageEnd) {
+                        break;
+                    }
+                }
+                assertThat(got.toByteArray()).isEqualTo(data);
+                c.send("GET /file HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"); // the connection is still good
+                assertThat(c.read().body()).isEqualTo(data);
+            }
+        });
     }
 
     @Test

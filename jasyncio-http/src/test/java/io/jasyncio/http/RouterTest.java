@@ -44,6 +44,11 @@ class RouterTest {
                 HttpHeaders.of("Host", "h"), true), null, null);
         assertThat(absolute.path()).isEqualTo("/p/q");
         assertThat(absolute.queryParam("z")).isEqualTo("1");
+        HttpRequest connect = new HttpRequest(new RequestHead("CONNECT", "example.org:443", "HTTP/1.1", HttpHeaders.of("Host", "h"), true), null, null);
+        assertThat(connect.path()).isEqualTo("example.org:443"); // matches no route: 404
+        HttpRequest noPath = new HttpRequest(new RequestHead("GET", "http://h?q=1", "HTTP/1.1", HttpHeaders.of("Host", "h"), true), null, null);
+        assertThat(noPath.path()).isEqualTo("/");
+        assertThat(noPath.queryParam("q")).isEqualTo("1");
         HttpRequest bad = new HttpRequest(new RequestHead("GET", "/%e", "HTTP/1.1", HttpHeaders.of("Host", "h"), true), null, null);
         assertThatThrownBy(bad::path).isInstanceOf(HttpStatusException.class).hasMessageContaining("percent-encoding");
     }

@@ -68,6 +68,60 @@ class WebSocketTest {
     }
 
     @Test
+    void subprotocolIsTheServersFirstChoiceAmongThoseOffered() {
+        Router router = new Router().websocket("/p", WebSocketOptions.defaults().withProtocols("chat.v2", "chat.v1"),
+                (ws, request) -> ws.sendText("protocol " + ws.protocol()));
+        HttpServerTest.serve(router, server -> {
+            WebSocket both = WebSocket.connect(uri(server, "/p"), WebSocketOptions.defaults().withProtocols("chat.v1", "chat.v2"));
+            assertThat(both.protocol()).isEqualTo("chat.v2");
+            assertThat(both.receive().text()).isEqualTo("protocol chat.v2");
+            both.close();
+            WebSocket other = WebSocket.connect(uri(server, "/p"), WebSocketOptions.defaults().withProtocols("mqtt"));
+            assertThat(other.protocol()).isNull();
+            assertThat(other.receive().text()).isEqualTo("protocol null");
+            other.close();
+        });
+        assertThatThrownBy(() -> WebSocketOptions.defaults().withProtocols("bad name")).hasMessageContaining("token");
+    }
+
+    @Test
+    void closeGivesUpOnAPeerThatNeverAnswersAndAStalledHandshakeTimesOut() {
+        Router router = new Router().websocket("/quit", WebSocketOptions.defaults().withCloseTimeout(Duration.ofMillis(200)),
+                (ws, request) -> ws.close(1000, "done"));
+        HttpServerTest.serve(router, server -> {
+            try (RawHttpClient c = RawHttpClient.connect(server.port())) {
+                c.send(HANDSHAKE.replace("/echo", "/quit"));
+                assertThat(c.read().status()).isEqualTo(101);
+                WebSocketCodec codec = new WebSocketCodec(false, 1 << 20);
+                codec.feed(c.takeRemaining());
+                WebSocketCodec.Frame close = nextFrame(c, codec);
+                assertThat(WebSocketCodec.closeCode(close.payload())).isEqualTo(1000);
+                // we never answer the close: the server drops the connection after its close timeout
+                assertThat(c.closedByServer()).isTrue();
+            }
+        });
+        StrictLoop.run(StrictLoop.realTime(), (Coroutine<Void>) () -> {
+            // a server that accepts and never answers the handshake
+            io.jasyncio.net.Server silent = io.jasyncio.net.Net.startServer((r, w) -> {
+                while (r.read(1024).length > 0) {
+                    // swallow
+                }
+                w.close();
+            }, "127.0.0.1", 0);
+            try {
+                URI u = URI.create("ws://127.0.0.1:" + silent.port() + "/");
+                assertThatThrownBy(() -> WebSocket.connect(u, WebSocketOptions.defaults().withHandshakeTimeout(Duration.ofMillis(200))))
+                        .isInstanceOf(io.jasyncio.TimeoutException.class);
+            } finally {
+                silent.close();
+                silent.closeClients();
+                silent.waitClosed();
+            }
+            return null;
+        });
+    }
+
+    @Test
     void serverCloseCodeAndReasonReachTheClient() {
         HttpServerTest.serve(echoRouter(), server -> {
             WebSocket ws = WebSocket.connect(uri(server, "/bye"));
@@ -108,6 +162,9 @@ class WebSocketTest {
                 RawHttpClient.Response version = c.read();
                 assertThat(version.status()).isEqualTo(426);
                 assertThat(version.header("Sec-WebSocket-Version")).isEqualTo("13");
+                assertThat(c.read().status()).isEqualTo(400);
+                c.send("GET /echo HTTP/1.0\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
                 assertThat(c.read().status()).isEqualTo(400);
             }
         });

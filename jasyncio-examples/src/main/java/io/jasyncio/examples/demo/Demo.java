@@ -9,18 +9,19 @@ import picocli.CommandLine.Parameters;
 
 /** {@code jasyncio demo NAME}: each example runnable on its own. */
 @CommandLine.Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = io.jasyncio.examples.Main.Version.class,
-        description = "Run an example: echo-server, echo-client, chat, crawl.",
+        description = "Run an example: echo-server, echo-client, chat, http-server, crawl.",
         footerHeading = "%nExamples:%n",
         footer = {"  ./jasyncio demo echo-server --port 8888            serve until Ctrl-C",
                   "  ./jasyncio demo echo-client --clients 10 --lines 5  against that server",
                   "  ./jasyncio demo chat                               a chat room (nc 127.0.0.1 8888)",
+                  "  ./jasyncio demo http-server --port 8080            a site, /echo, /slow?ms=N, a WebSocket chat (/chat.html)",
                   "  ./jasyncio demo crawl http://127.0.0.1:8000/ --max-pages 500 --db crawl.db",
                   "                                                     crawl a site, store the pages in SQLite"})
 public final class Demo implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "echo-server | echo-client | chat | crawl")
+    @Parameters(index = "0", paramLabel = "NAME", description = "echo-server | echo-client | chat | http-server | crawl")
     String name;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "URL", description = "crawl: the start page; links on its site are followed.")
@@ -56,6 +57,12 @@ public final class Demo implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--lines", description = "echo-client: round trips per connection (default ${DEFAULT-VALUE}).")
     int lines = 10;
 
+    @Option(names = "--root", paramLabel = "DIR", description = "http-server: serve the files of DIR instead of the bundled site.")
+    java.nio.file.Path root;
+
+    @Option(names = "--access-log", description = "http-server: log every request (System.Logger io.jasyncio.http.access).")
+    boolean accessLog;
+
     private Crawler.Settings crawlSettings() {
         if (url == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "crawl needs a start URL, e.g. ./jasyncio demo crawl http://127.0.0.1:8000/");
@@ -81,8 +88,14 @@ public final class Demo implements java.util.concurrent.Callable<Integer> {
                 case "echo-client" -> Asyncio.run(() -> EchoClient.run(host, port, clients, lines, out));
                 case "chat" -> Asyncio.run(() -> new ChatServer(out).serve(host, port));
                 case "crawl" -> Asyncio.run(() -> Crawler.crawl(crawlSettings(), out));
+                case "http-server" -> {
+                    if (root != null && !java.nio.file.Files.isDirectory(root)) {
+                        throw new CommandLine.ParameterException(spec.commandLine(), "--root " + root + " is not a directory");
+                    }
+                    Asyncio.run(() -> new HttpServerDemo(out).serve(host, port, root, accessLog));
+                }
                 default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                        "unknown demo '" + name + "': use echo-server, echo-client, chat or crawl");
+                        "unknown demo '" + name + "': use echo-server, echo-client, chat, http-server or crawl");
             }
         } catch (CancelledError interrupted) {
             out.println("stopped.");
