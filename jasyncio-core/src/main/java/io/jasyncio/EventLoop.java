@@ -108,6 +108,11 @@ public final class EventLoop implements AutoCloseable {
     private final long id = LOOP_IDS.incrementAndGet();
     /** Steps, lag and rate (see {@link LoopMetrics}). */
     private final LoopMeter meter = new LoopMeter();
+    /** Debug mode's detectors (see {@link SwallowedCancellation}, {@link IdleLoopReport}); created on first use. */
+    private SwallowedCancellation swallowedCancellation;
+    private volatile long idleReportNanos = Config.idleReportMillis() * 1_000_000;
+    /** Set once an idle stretch was reported, cleared when the loop runs something again. */
+    private boolean idleReported;
     /** The registered management bean, or null with {@code -Djasyncio.jmx=false}. */
     private final LoopManagement management;
 
@@ -279,6 +284,11 @@ public final class EventLoop implements AutoCloseable {
         } else {
             timeout = Math.max(0, timers.earliestNanos() - nowNanos());
         }
+        boolean idleProbe = false;
+        if (timeout < 0 && debug && !idleReported && mayBeStuck()) {
+            timeout = idleReportNanos; // wait that long, then report (IdleLoopReport)
+            idleProbe = true;
+        }
         if (timeout != 0) {
             if (virtualTime && outsideWork == 0 && timeout > 0 && !io.hasChannels()) {
                 virtualNanos += timeout; // nothing can happen before the next timer: jump to it
@@ -289,6 +299,10 @@ public final class EventLoop implements AutoCloseable {
                 }
             }
             drainInbox();
+            if (idleProbe && ready.isEmpty() && mayBeStuck()) {
+                idleReported = true;
+                IdleLoopReport.log(this, timeout, liveCount);
+            }
         } else if (io.hasChannels()) {
             io.poll(ready); // something is ready, but I/O must not starve
         }
@@ -297,6 +311,9 @@ public final class EventLoop implements AutoCloseable {
         int n = ready.size();
         LoopMeter m = meter;
         m.steps += n;
+        if (n > 0) {
+            idleReported = false;
+        }
         boolean measuring = m.measuring;
         long batchStart = measuring ? System.nanoTime() : 0;
         if (debug) {
@@ -853,6 +870,34 @@ public final class EventLoop implements AutoCloseable {
 
     public boolean isDebug() {
         return debug;
+    }
+
+    /** Debug mode: pending tasks, and nothing but another thread could wake them (see {@link IdleLoopReport}). */
+    private boolean mayBeStuck() {
+        return idleReportNanos > 0 && liveCount > 0 && outsideWork == 0 && !io.hasChannels() && inbox.isEmpty();
+    }
+
+    SwallowedCancellation swallowedCancellation() {
+        if (swallowedCancellation == null) {
+            swallowedCancellation = new SwallowedCancellation();
+        }
+        return swallowedCancellation;
+    }
+
+    /**
+     * Debug mode: how long the loop may sit idle with pending tasks and nothing that can wake them before
+     * it logs the wait-for graph ({@link IdleLoopReport}; default 1 s or {@code -Djasyncio.debug.idleReportMillis};
+     * zero: never).
+     */
+    public void setIdleReportDuration(Duration d) {
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("idle report duration must not be negative: " + d);
+        }
+        this.idleReportNanos = saturatedNanos(d);
+    }
+
+    public Duration getIdleReportDuration() {
+        return Duration.ofNanos(idleReportNanos);
     }
 
     /** A step that runs longer than this is reported in debug mode (default 100 ms). */

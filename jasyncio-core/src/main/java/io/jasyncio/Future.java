@@ -89,7 +89,11 @@ public class Future<T> {
                 markRetrieved();
                 throw Sneaky.raise(exception);
             case CANCELLED:
-                throw cancelledError();
+                CancelledError e = cancelledError();
+                if (loop.isDebug()) {
+                    noteCancellationRaised(e);
+                }
+                throw e;
             default:
                 throw new InvalidStateException("result() of a future that is not done yet (" + this + "): await() it first, or check done()");
         }
@@ -115,6 +119,14 @@ public class Future<T> {
 
     CancelledError cancelledError() {
         return new CancelledError(cancelMessage);
+    }
+
+    /** Debug mode: the current task is receiving {@code e} (see {@link SwallowedCancellation}). */
+    private void noteCancellationRaised(CancelledError e) {
+        Task<?> receiver = Task.currentOrNull();
+        if (receiver != null && receiver.loop == loop) {
+            loop.swallowedCancellation().raised(receiver, e);
+        }
     }
 
     // ---------------------------------------------------------------- completion

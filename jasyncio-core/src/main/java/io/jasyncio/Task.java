@@ -2,6 +2,7 @@ package io.jasyncio;
 
 import io.jasyncio.internal.Sneaky;
 import io.jasyncio.internal.Strand;
+import io.jasyncio.internal.UserFrames;
 import java.io.PrintStream;
 import java.util.Objects;
 
@@ -164,6 +165,9 @@ public final class Task<T> extends Future<T> {
             // Cancelled right before the coroutine returned: asyncio reports the task cancelled.
             finishCancelled(cancelDeliveryMessage);
         } else {
+            if (cancelsRequested > 0 && loop.isDebug()) {
+                loop.swallowedCancellation().returnedNormally(this); // debug-mode detector hook
+            }
             finishResult(value);
         }
     }
@@ -288,7 +292,11 @@ public final class Task<T> extends Future<T> {
             cancelDelivery = CANCEL_NONE;
             String message = cancelDeliveryMessage;
             cancelDeliveryMessage = null;
-            throw new CancelledError(message);
+            CancelledError e = new CancelledError(message);
+            if (loop.isDebug()) {
+                loop.swallowedCancellation().raised(this, e); // debug-mode detector hook
+            }
+            throw e;
         }
     }
 
@@ -499,20 +507,7 @@ public final class Task<T> extends Future<T> {
     }
 
     static boolean isLibraryFrame(StackTraceElement e) {
-        String c = e.getClassName();
-        if (c.startsWith("java.") || c.startsWith("jdk.")) {
-            return true;
-        }
-        if (!c.startsWith("io.jasyncio.")) {
-            return false;
-        }
-        try {
-            // Same code source as this class: part of jasyncio-core, not user code in our packages.
-            Class<?> k = Class.forName(c, false, Task.class.getClassLoader());
-            return Objects.equals(k.getProtectionDomain().getCodeSource(), Task.class.getProtectionDomain().getCodeSource());
-        } catch (ClassNotFoundException | SecurityException notOurs) {
-            return false;
-        }
+        return UserFrames.isLibraryFrame(e);
     }
 
     @Override
