@@ -316,6 +316,7 @@ public final class EventLoop implements AutoCloseable {
         }
         boolean measuring = m.measuring;
         long batchStart = measuring ? System.nanoTime() : 0;
+        FlightEvents.LoopLag flight = FlightEvents.recording ? FlightEvents.turnStarted() : null; // JFR hook
         if (debug) {
             for (int i = 0; i < n; i++) {
                 runTimed(ready.poll());
@@ -327,6 +328,9 @@ public final class EventLoop implements AutoCloseable {
         }
         if (measuring) {
             m.turnRan(batchStart, System.nanoTime());
+        }
+        if (flight != null) {
+            FlightEvents.turnEnded(flight, this, n);
         }
     }
 
@@ -368,6 +372,9 @@ public final class EventLoop implements AutoCloseable {
             }
         }
         LOG.log(Level.WARNING, sb.toString());
+        if (FlightEvents.recording) {
+            FlightEvents.slowStep(this, what, tookNanos, blockedAt);
+        }
     }
 
     /**
@@ -615,6 +622,9 @@ public final class EventLoop implements AutoCloseable {
         Task<T> task = new Task<>(this, name, coroutine);
         task.context = context != null ? context : Context.captureForChild();
         addLive(task);
+        if (FlightEvents.recording) {
+            FlightEvents.taskCreated(task); // JFR hook
+        }
         if (eagerStart && running && RUNNING.get() == this) {
             task.step();
         } else {

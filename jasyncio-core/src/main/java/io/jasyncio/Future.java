@@ -226,6 +226,11 @@ public class Future<T> {
         return "Future exception was never retrieved" + loop.creationSiteText(this);
     }
 
+    /** The stored exception without marking it retrieved (observability: JFR events). */
+    final Throwable peekException() {
+        return exception;
+    }
+
     /** True unless the future failed and nobody has read the exception yet. */
     final boolean exceptionRead() {
         return unretrieved == null;
@@ -293,6 +298,9 @@ public class Future<T> {
 
     @SuppressWarnings("unchecked")
     private void scheduleCallbacks() {
+        if (FlightEvents.recording && this instanceof Task<?> t) {
+            FlightEvents.taskFinished(t); // JFR hook: one volatile load when no recording runs
+        }
         Object cbs = callbacks;
         callbacks = null;
         if (cbs == null) {

@@ -130,9 +130,13 @@ public final class Task<T> extends Future<T> {
         if (previous != null) {
             l.eagerDepth++; // started eagerly inside another task's step
         }
+        FlightEvents.TaskStep flight = FlightEvents.recording ? FlightEvents.stepStarted() : null; // JFR hook
         try {
             strand.resume();
         } finally {
+            if (flight != null) {
+                FlightEvents.stepEnded(flight, this);
+            }
             if (previous != null) {
                 l.eagerDepth--;
             }
