@@ -63,7 +63,7 @@ class AsyncioExtensionTest {
                 .assertThatEvents().haveExactly(1, event(test("hangsOnAForgottenEvent"), finishedWithFailure(message(m ->
                         m.startsWith("the test timed out after 0.5 s")
                                 && m.contains("name=waiter, state=PENDING, awaiting=Event.await on Event[unset, waiters=1]")
-                                && m.contains("awaited by Task[name=main")
+                                && m.contains("\n  └ awaits Task[name=waiter")
                                 && m.contains("awaiting=task waiter at FailingSamples.java:")))));
     }
 
