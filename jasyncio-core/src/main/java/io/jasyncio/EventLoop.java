@@ -111,6 +111,7 @@ public final class EventLoop implements AutoCloseable {
     /** Debug mode's detectors (see {@link SwallowedCancellation}, {@link IdleLoopReport}); created on first use. */
     private SwallowedCancellation swallowedCancellation;
     private volatile long idleReportNanos = Config.idleReportMillis() * 1_000_000;
+    private volatile long blockingSampleNanos = Config.blockingSampleMillis() * 1_000_000;
     /** Set once an idle stretch was reported, cleared when the loop runs something again. */
     private boolean idleReported;
     /** The registered management bean, or null with {@code -Djasyncio.jmx=false}. */
@@ -906,8 +907,31 @@ public final class EventLoop implements AutoCloseable {
         this.idleReportNanos = saturatedNanos(d);
     }
 
+    /** See {@link #setIdleReportDuration}. */
     public Duration getIdleReportDuration() {
         return Duration.ofNanos(idleReportNanos);
+    }
+
+    /**
+     * Debug mode's sampling mode: every step is sampled at this interval and a blocking call inside a task
+     * ({@code Thread.sleep}, {@code Object.wait}, a blocking future's {@code get()}, blocking socket or file
+     * I/O, a JDBC driver's native code) is logged once per call site, even when too short to make a slow step.
+     * Zero (the default, or {@code -Djasyncio.debug.blockingSampleMillis}) turns it off.
+     */
+    public void setBlockingSampleInterval(Duration d) {
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("blocking sample interval must not be negative: " + d);
+        }
+        this.blockingSampleNanos = saturatedNanos(d);
+    }
+
+    /** See {@link #setBlockingSampleInterval}. */
+    public Duration getBlockingSampleInterval() {
+        return Duration.ofNanos(blockingSampleNanos);
+    }
+
+    long blockingSampleNanos() {
+        return blockingSampleNanos;
     }
 
     /** A step that runs longer than this is reported in debug mode (default 100 ms). */

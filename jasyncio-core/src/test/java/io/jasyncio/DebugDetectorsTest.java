@@ -221,4 +221,59 @@ class DebugDetectorsTest {
         });
         assertThat(reports).extracting(ExceptionContext::message).noneMatch(m -> m.contains("never closed"));
     }
+
+    private static void napOnTheLoop() throws InterruptedException {
+        Thread.sleep(300); // blocks the loop, though not for long enough to be a slow step here
+    }
+
+    @Test
+    void samplingModeReportsShortBlockingCallsOncePerSite() {
+        LoopOptions sampling = StrictLoop.realTime().withDebug(true).withSlowCallbackDuration(Duration.ofSeconds(30));
+        try (LogCapture log = new LogCapture()) {
+            StrictLoop.run(sampling, () -> {
+                getRunningLoop().setBlockingSampleInterval(Duration.ofMillis(5));
+                Task<Void> sleeper = createTask("sleeper", () -> {
+                    napOnTheLoop();
+                    yieldNow();
+                    napOnTheLoop();
+                    return null;
+                });
+                sleeper.await();
+                java.util.concurrent.CompletableFuture<String> slow = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    java.util.concurrent.locks.LockSupport.parkNanos(300_000_000L);
+                    return "late";
+                });
+                assertThat(createTask("getter", () -> slow.get()).await()).isEqualTo("late");
+                return null;
+            });
+            List<String> blocking = log.messages().stream().filter(m -> m.startsWith("blocking call inside")).toList();
+            assertThat(blocking).filteredOn(m -> m.startsWith("blocking call inside task sleeper: Thread.sleep at"
+                    + " io.jasyncio.DebugDetectorsTest.napOnTheLoop(DebugDetectorsTest.java:")).hasSize(1);
+            assertThat(blocking).anySatisfy(m -> assertThat(m).startsWith("blocking call inside task getter: CompletableFuture.get at")
+                    .contains("DebugDetectorsTest.java:").contains("Asyncio.toThread"));
+        }
+    }
+
+    @Test
+    void samplingModeIgnoresComputationAndAsyncWaits() {
+        LoopOptions sampling = StrictLoop.realTime().withDebug(true).withSlowCallbackDuration(Duration.ofSeconds(30));
+        try (LogCapture log = new LogCapture()) {
+            StrictLoop.run(sampling, () -> {
+                getRunningLoop().setBlockingSampleInterval(Duration.ofMillis(2));
+                long until = System.nanoTime() + 200_000_000L;
+                long x = 1;
+                while (System.nanoTime() < until) {
+                    x = x * 6364136223846793005L + 1; // computing, not blocking
+                }
+                assertThat(x).isNotZero();
+                sleep(0.2);
+                Asyncio.toThread(() -> {
+                    Thread.sleep(100); // blocking, but on a worker thread: fine
+                    return null;
+                });
+                return null;
+            });
+            assertThat(log.messages()).noneMatch(m -> m.startsWith("blocking call inside"));
+        }
+    }
 }
