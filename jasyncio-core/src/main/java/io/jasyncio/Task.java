@@ -211,6 +211,9 @@ public final class Task<T> extends Future<T> {
         }
         fut.addWaiter(this);
         waiter = fut;
+        if (fut instanceof Task<?> && loop.isDebug()) {
+            DeadlockDetector.reportIfCycleThrough(this); // debug-mode hook: a deadlock is reported as it forms
+        }
         if (cancelDelivery == CANCEL_AT_NEXT && fut.cancel(cancelDeliveryMessage)) {
             cancelDelivery = CANCEL_VIA_FUTURE; // delivered through the future, as asyncio's __step does
         }
