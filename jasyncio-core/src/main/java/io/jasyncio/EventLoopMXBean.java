@@ -35,6 +35,9 @@ public interface EventLoopMXBean {
     /** Every live task: id, name, state, what it awaits, its user line and stack, who awaits it. */
     List<TaskInfo> getTasks();
 
+    /** The task tree as text ({@link TaskDump#of}): under each task, the tasks it awaits; for JConsole and Mission Control. */
+    String getTaskTree();
+
     /** Each deadlock among the tasks (cycles of tasks waiting on each other's locks or on each other), one per line. */
     String getDeadlocks();
 

@@ -252,6 +252,12 @@ final class LoopManagement implements EventLoopMXBean {
     }
 
     @Override
+    public String getTaskTree() {
+        String tree = onLoop(() -> TaskDump.of(loop));
+        return tree != null ? tree : "loop-" + loop.getId() + " does not respond: " + getState() + "\n";
+    }
+
+    @Override
     public String getDeadlocks() {
         String d = onLoop(() -> DeadlockDetector.describe(loop));
         return d != null ? d : "";
