@@ -108,6 +108,12 @@ public final class EventLoop implements AutoCloseable {
     private final long id = LOOP_IDS.incrementAndGet();
     /** Steps, lag and rate (see {@link LoopMetrics}). */
     private final LoopMeter meter = new LoopMeter();
+    /** Debug mode's detectors (see {@link SwallowedCancellation}, {@link IdleLoopReport}); created on first use. */
+    private SwallowedCancellation swallowedCancellation;
+    private volatile long idleReportNanos = Config.idleReportMillis() * 1_000_000;
+    private volatile long blockingSampleNanos = Config.blockingSampleMillis() * 1_000_000;
+    /** Set once an idle stretch was reported, cleared when the loop runs something again. */
+    private boolean idleReported;
     /** The registered management bean, or null with {@code -Djasyncio.jmx=false}. */
     private final LoopManagement management;
 
@@ -279,6 +285,11 @@ public final class EventLoop implements AutoCloseable {
         } else {
             timeout = Math.max(0, timers.earliestNanos() - nowNanos());
         }
+        boolean idleProbe = false;
+        if (timeout < 0 && debug && !idleReported && mayBeStuck()) {
+            timeout = idleReportNanos; // wait that long, then report (IdleLoopReport)
+            idleProbe = true;
+        }
         if (timeout != 0) {
             if (virtualTime && outsideWork == 0 && timeout > 0 && !io.hasChannels()) {
                 virtualNanos += timeout; // nothing can happen before the next timer: jump to it
@@ -289,6 +300,10 @@ public final class EventLoop implements AutoCloseable {
                 }
             }
             drainInbox();
+            if (idleProbe && ready.isEmpty() && mayBeStuck()) {
+                idleReported = true;
+                IdleLoopReport.log(this, timeout, liveCount);
+            }
         } else if (io.hasChannels()) {
             io.poll(ready); // something is ready, but I/O must not starve
         }
@@ -297,8 +312,12 @@ public final class EventLoop implements AutoCloseable {
         int n = ready.size();
         LoopMeter m = meter;
         m.steps += n;
+        if (n > 0) {
+            idleReported = false;
+        }
         boolean measuring = m.measuring;
         long batchStart = measuring ? System.nanoTime() : 0;
+        FlightEvents.LoopLag flight = FlightEvents.recording ? FlightEvents.turnStarted() : null; // JFR hook
         if (debug) {
             for (int i = 0; i < n; i++) {
                 runTimed(ready.poll());
@@ -310,6 +329,9 @@ public final class EventLoop implements AutoCloseable {
         }
         if (measuring) {
             m.turnRan(batchStart, System.nanoTime());
+        }
+        if (flight != null) {
+            FlightEvents.turnEnded(flight, this, n);
         }
     }
 
@@ -351,6 +373,9 @@ public final class EventLoop implements AutoCloseable {
             }
         }
         LOG.log(Level.WARNING, sb.toString());
+        if (FlightEvents.recording) {
+            FlightEvents.slowStep(this, what, tookNanos, blockedAt);
+        }
     }
 
     /**
@@ -598,6 +623,9 @@ public final class EventLoop implements AutoCloseable {
         Task<T> task = new Task<>(this, name, coroutine);
         task.context = context != null ? context : Context.captureForChild();
         addLive(task);
+        if (FlightEvents.recording) {
+            FlightEvents.taskCreated(task); // JFR hook
+        }
         if (eagerStart && running && RUNNING.get() == this) {
             task.step();
         } else {
@@ -853,6 +881,57 @@ public final class EventLoop implements AutoCloseable {
 
     public boolean isDebug() {
         return debug;
+    }
+
+    /** Debug mode: pending tasks, and nothing but another thread could wake them (see {@link IdleLoopReport}). */
+    private boolean mayBeStuck() {
+        return idleReportNanos > 0 && liveCount > 0 && outsideWork == 0 && !io.hasChannels() && inbox.isEmpty();
+    }
+
+    SwallowedCancellation swallowedCancellation() {
+        if (swallowedCancellation == null) {
+            swallowedCancellation = new SwallowedCancellation();
+        }
+        return swallowedCancellation;
+    }
+
+    /**
+     * Debug mode: how long the loop may sit idle with pending tasks and nothing that can wake them before
+     * it logs the wait-for graph ({@link IdleLoopReport}; default 1 s or {@code -Djasyncio.debug.idleReportMillis};
+     * zero: never).
+     */
+    public void setIdleReportDuration(Duration d) {
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("idle report duration must not be negative: " + d);
+        }
+        this.idleReportNanos = saturatedNanos(d);
+    }
+
+    /** See {@link #setIdleReportDuration}. */
+    public Duration getIdleReportDuration() {
+        return Duration.ofNanos(idleReportNanos);
+    }
+
+    /**
+     * Debug mode's sampling mode: every step is sampled at this interval and a blocking call inside a task
+     * ({@code Thread.sleep}, {@code Object.wait}, a blocking future's {@code get()}, blocking socket or file
+     * I/O, a JDBC driver's native code) is logged once per call site, even when too short to make a slow step.
+     * Zero (the default, or {@code -Djasyncio.debug.blockingSampleMillis}) turns it off.
+     */
+    public void setBlockingSampleInterval(Duration d) {
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("blocking sample interval must not be negative: " + d);
+        }
+        this.blockingSampleNanos = saturatedNanos(d);
+    }
+
+    /** See {@link #setBlockingSampleInterval}. */
+    public Duration getBlockingSampleInterval() {
+        return Duration.ofNanos(blockingSampleNanos);
+    }
+
+    long blockingSampleNanos() {
+        return blockingSampleNanos;
     }
 
     /** A step that runs longer than this is reported in debug mode (default 100 ms). */

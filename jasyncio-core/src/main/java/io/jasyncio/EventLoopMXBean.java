@@ -5,7 +5,9 @@ import java.util.List;
 /**
  * The management interface every {@link EventLoop} registers as
  * {@code io.jasyncio:type=EventLoop,name=loop-<id>} in the platform MBean server (unless
- * {@code -Djasyncio.jmx=false}), and unregisters when it closes. {@code ./jasyncio ps|pstree|monitor PID}
+ * {@code -Djasyncio.jmx=false}), and unregisters when it closes. A loop never creates the MBean server (it is
+ * costly): its bean appears within a fraction of a second once something else did, such as the management
+ * agent that the JDK's attach mechanism starts. {@code ./jasyncio ps|pstree|monitor PID}
  * read it from another JVM through the JDK's attach mechanism; JConsole and JDK Mission Control show it too.
  *
  * <p>Threading: JMX calls arrive on foreign threads; each reading is taken on the loop's thread (handed over
@@ -32,6 +34,9 @@ public interface EventLoopMXBean {
 
     /** Every live task: id, name, state, what it awaits, its user line and stack, who awaits it. */
     List<TaskInfo> getTasks();
+
+    /** The task tree as text ({@link TaskDump#of}): under each task, the tasks it awaits; for JConsole and Mission Control. */
+    String getTaskTree();
 
     /** Each deadlock among the tasks (cycles of tasks waiting on each other's locks or on each other), one per line. */
     String getDeadlocks();

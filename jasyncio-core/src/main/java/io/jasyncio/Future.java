@@ -89,7 +89,11 @@ public class Future<T> {
                 markRetrieved();
                 throw Sneaky.raise(exception);
             case CANCELLED:
-                throw cancelledError();
+                CancelledError e = cancelledError();
+                if (loop.isDebug()) {
+                    noteCancellationRaised(e);
+                }
+                throw e;
             default:
                 throw new InvalidStateException("result() of a future that is not done yet (" + this + "): await() it first, or check done()");
         }
@@ -115,6 +119,14 @@ public class Future<T> {
 
     CancelledError cancelledError() {
         return new CancelledError(cancelMessage);
+    }
+
+    /** Debug mode: the current task is receiving {@code e} (see {@link SwallowedCancellation}). */
+    private void noteCancellationRaised(CancelledError e) {
+        Task<?> receiver = Task.currentOrNull();
+        if (receiver != null && receiver.loop == loop) {
+            loop.swallowedCancellation().raised(receiver, e);
+        }
     }
 
     // ---------------------------------------------------------------- completion
@@ -214,6 +226,11 @@ public class Future<T> {
         return "Future exception was never retrieved" + loop.creationSiteText(this);
     }
 
+    /** The stored exception without marking it retrieved (observability: JFR events). */
+    final Throwable peekException() {
+        return exception;
+    }
+
     /** True unless the future failed and nobody has read the exception yet. */
     final boolean exceptionRead() {
         return unretrieved == null;
@@ -281,6 +298,9 @@ public class Future<T> {
 
     @SuppressWarnings("unchecked")
     private void scheduleCallbacks() {
+        if (FlightEvents.recording && this instanceof Task<?> t) {
+            FlightEvents.taskFinished(t); // JFR hook: one volatile load when no recording runs
+        }
         Object cbs = callbacks;
         callbacks = null;
         if (cbs == null) {

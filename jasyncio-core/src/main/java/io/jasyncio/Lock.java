@@ -47,6 +47,9 @@ public final class Lock extends LoopBound {
         Task<?> me = Task.currentOrNull();
         if (me != null) {
             me.blockedOnLock = this; // observability hook, read by DeadlockDetector
+            if (loop.isDebug()) {
+                DeadlockDetector.reportIfCycleThrough(me);
+            }
         }
         try {
             do {

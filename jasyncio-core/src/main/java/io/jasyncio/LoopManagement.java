@@ -3,7 +3,9 @@ package io.jasyncio;
 import io.jasyncio.internal.Config;
 import java.lang.System.Logger.Level;
 import java.lang.management.ManagementFactory;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -12,6 +14,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import javax.management.JMException;
+import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
 
 /**
@@ -23,10 +26,13 @@ import javax.management.ObjectName;
  * and JMX then reaches every registered bean: no agent jar, no port, no flag. So each loop registers a
  * bean when it is created; the bean does nothing until somebody reads it.
  *
- * <p>Cost: creating the platform MBean server takes ~150 ms once per JVM, so registration and
- * unregistration run on one daemon thread, in order, never on the loop's thread. A loop that closes
- * before its registration ran is registered and unregistered there, harmlessly.
- * {@code -Djasyncio.jmx=false} turns it off.
+ * <p>Cost: creating the platform MBean server takes ~150 ms of CPU once per JVM (measured: it doubled W1's
+ * time in a short benchmark), so a loop never creates it. While no MBean server exists, new beans wait in
+ * {@code WAITING} and a daemon thread looks every {@value #WATCH_MILLIS} ms whether one was created (by the
+ * management agent that {@code ./jasyncio ps} starts, by JConsole, by the application); then they are
+ * registered, and later ones at once. Registration and unregistration run on one daemon thread, in order,
+ * never on a loop's thread; the two daemon threads exit when idle. {@code -Djasyncio.jmx=false} turns it all
+ * off.
  *
  * <p>Threading: bean methods run on JMX threads. Each reading is posted to the loop
  * ({@code callSoonThreadsafe}) and awaited for up to {@value #ANSWER_MILLIS} ms; a loop that is not
@@ -47,6 +53,14 @@ final class LoopManagement implements EventLoopMXBean {
                 new LinkedBlockingQueue<>(), Thread.ofPlatform().daemon().name("jasyncio-jmx-registrar").factory());
     }
 
+    private static final long WATCH_MILLIS = 200;
+    /** Guards WAITING, serverSeen, watcher. */
+    private static final Object LOCK = new Object();
+    /** Beans of open loops created before any MBean server existed. */
+    private static final Set<LoopManagement> WAITING = new LinkedHashSet<>();
+    private static boolean serverSeen;
+    private static Thread watcher;
+
     private final EventLoop loop;
     private final ObjectName name;
     /** When the loop last failed to answer (System.nanoTime), or 0. */
@@ -66,35 +80,89 @@ final class LoopManagement implements EventLoopMXBean {
         }
     }
 
-    /** Registers {@code loop}'s bean in the background; null when JMX is turned off. */
+    /** Registers {@code loop}'s bean in the background, once an MBean server exists; null when JMX is turned off. */
     static LoopManagement register(EventLoop loop) {
         if (!ENABLED) {
             return null;
         }
         LoopManagement bean = new LoopManagement(loop, nameOf(loop.getId()));
-        Registrar.THREAD.execute(() -> {
-            try {
-                ManagementFactory.getPlatformMBeanServer().registerMBean(bean, bean.name);
-            } catch (JMException | RuntimeException e) {
-                LOG.log(Level.DEBUG, "could not register " + bean.name + ": " + e);
+        synchronized (LOCK) {
+            if (serverSeen) {
+                Registrar.THREAD.execute(bean::registerNow);
+            } else {
+                WAITING.add(bean);
+                if (watcher == null) {
+                    watcher = Thread.ofPlatform().daemon().name("jasyncio-jmx-watch").start(LoopManagement::watch);
+                }
             }
-        });
+        }
         return bean;
     }
 
-    /** Unregisters the bean in the background (after its registration, whichever ran first). */
+    /** Unregisters the bean in the background (after its registration, whichever was asked first). */
     void unregister() {
-        Registrar.THREAD.execute(() -> {
-            try {
-                ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
-            } catch (JMException | RuntimeException e) {
-                LOG.log(Level.DEBUG, "could not unregister " + name + ": " + e);
+        synchronized (LOCK) {
+            if (!WAITING.remove(this)) {
+                Registrar.THREAD.execute(this::unregisterNow);
             }
-        });
+        }
     }
 
-    /** Blocks until the registrations and unregistrations asked for so far are done (tests, the CLI's own loops). */
+    private void registerNow() {
+        try {
+            ManagementFactory.getPlatformMBeanServer().registerMBean(this, name);
+        } catch (JMException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "could not register " + name + ": " + e);
+        }
+    }
+
+    private void unregisterNow() {
+        try {
+            ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
+        } catch (JMException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "could not unregister " + name + ": " + e);
+        }
+    }
+
+    /** The watcher thread: waits for an MBean server while beans wait, registers them, then exits. */
+    private static void watch() {
+        while (true) {
+            synchronized (LOCK) {
+                registerWaitingIfServerExists();
+                if (WAITING.isEmpty()) {
+                    watcher = null;
+                    return;
+                }
+            }
+            try {
+                Thread.sleep(WATCH_MILLIS);
+            } catch (InterruptedException e) {
+                synchronized (LOCK) {
+                    watcher = null;
+                }
+                return;
+            }
+        }
+    }
+
+    /** Under LOCK: once some MBean server exists (the platform one is the first), hand every waiting bean over. */
+    private static void registerWaitingIfServerExists() {
+        if (!serverSeen && !MBeanServerFactory.findMBeanServer(null).isEmpty()) {
+            serverSeen = true;
+        }
+        if (serverSeen) {
+            for (LoopManagement bean : WAITING) {
+                Registrar.THREAD.execute(bean::registerNow);
+            }
+            WAITING.clear();
+        }
+    }
+
+    /** Blocks until the registrations and unregistrations possible so far are done (tests). */
     static void awaitPending() throws InterruptedException {
+        synchronized (LOCK) {
+            registerWaitingIfServerExists();
+        }
         try {
             Registrar.THREAD.submit(() -> { }).get();
         } catch (ExecutionException impossible) {
@@ -181,6 +249,12 @@ final class LoopManagement implements EventLoopMXBean {
     public List<TaskInfo> getTasks() {
         List<TaskInfo> tasks = onLoop(() -> TaskInfo.of(loop));
         return tasks != null ? tasks : List.of();
+    }
+
+    @Override
+    public String getTaskTree() {
+        String tree = onLoop(() -> TaskDump.of(loop));
+        return tree != null ? tree : "loop-" + loop.getId() + " does not respond: " + getState() + "\n";
     }
 
     @Override

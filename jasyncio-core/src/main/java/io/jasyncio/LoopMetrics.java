@@ -6,8 +6,9 @@ package io.jasyncio;
  *
  * <p>Plain numbers (durations in nanoseconds), so the record travels through JMX as open data.
  *
- * <p>What is measured: {@code steps} counts every callback and task step the loop ran (always on, one
- * addition per loop turn). Lag and the step rate are measured once somebody asked for metrics (the first
+ * <p>What is measured: {@code steps} counts every callback and task step the loop ran from its ready queue
+ * (always on, one addition per loop turn; a {@code yieldNow()} that goes on at once because nothing else is
+ * ready never reaches the queue and is not counted). Lag and the step rate are measured once somebody asked for metrics (the first
  * {@code metrics()} call, the management bean, {@code ./jasyncio monitor}) or with
  * {@code -Djasyncio.metrics=true} from the start: each loop turn then reads the clock twice. The lag of a
  * turn is how long the work that was ready when the turn began waited for the turn to finish: the longest

@@ -2,6 +2,7 @@ package io.jasyncio;
 
 import io.jasyncio.internal.Sneaky;
 import io.jasyncio.internal.Strand;
+import io.jasyncio.internal.UserFrames;
 import java.io.PrintStream;
 import java.util.Objects;
 
@@ -129,9 +130,13 @@ public final class Task<T> extends Future<T> {
         if (previous != null) {
             l.eagerDepth++; // started eagerly inside another task's step
         }
+        FlightEvents.TaskStep flight = FlightEvents.recording ? FlightEvents.stepStarted() : null; // JFR hook
         try {
             strand.resume();
         } finally {
+            if (flight != null) {
+                FlightEvents.stepEnded(flight, this);
+            }
             if (previous != null) {
                 l.eagerDepth--;
             }
@@ -164,6 +169,9 @@ public final class Task<T> extends Future<T> {
             // Cancelled right before the coroutine returned: asyncio reports the task cancelled.
             finishCancelled(cancelDeliveryMessage);
         } else {
+            if (cancelsRequested > 0 && loop.isDebug()) {
+                loop.swallowedCancellation().returnedNormally(this); // debug-mode detector hook
+            }
             finishResult(value);
         }
     }
@@ -203,6 +211,9 @@ public final class Task<T> extends Future<T> {
         }
         fut.addWaiter(this);
         waiter = fut;
+        if (fut instanceof Task<?> && loop.isDebug()) {
+            DeadlockDetector.reportIfCycleThrough(this); // debug-mode hook: a deadlock is reported as it forms
+        }
         if (cancelDelivery == CANCEL_AT_NEXT && fut.cancel(cancelDeliveryMessage)) {
             cancelDelivery = CANCEL_VIA_FUTURE; // delivered through the future, as asyncio's __step does
         }
@@ -288,7 +299,11 @@ public final class Task<T> extends Future<T> {
             cancelDelivery = CANCEL_NONE;
             String message = cancelDeliveryMessage;
             cancelDeliveryMessage = null;
-            throw new CancelledError(message);
+            CancelledError e = new CancelledError(message);
+            if (loop.isDebug()) {
+                loop.swallowedCancellation().raised(this, e); // debug-mode detector hook
+            }
+            throw e;
         }
     }
 
@@ -499,20 +514,7 @@ public final class Task<T> extends Future<T> {
     }
 
     static boolean isLibraryFrame(StackTraceElement e) {
-        String c = e.getClassName();
-        if (c.startsWith("java.") || c.startsWith("jdk.")) {
-            return true;
-        }
-        if (!c.startsWith("io.jasyncio.")) {
-            return false;
-        }
-        try {
-            // Same code source as this class: part of jasyncio-core, not user code in our packages.
-            Class<?> k = Class.forName(c, false, Task.class.getClassLoader());
-            return Objects.equals(k.getProtectionDomain().getCodeSource(), Task.class.getProtectionDomain().getCodeSource());
-        } catch (ClassNotFoundException | SecurityException notOurs) {
-            return false;
-        }
+        return UserFrames.isLibraryFrame(e);
     }
 
     @Override

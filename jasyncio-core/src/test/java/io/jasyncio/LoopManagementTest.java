@@ -92,6 +92,7 @@ class LoopManagementTest {
             assertThat(toThread(bean::getState)).isEqualTo("running");
             assertThat(toThread(bean::getEngine)).isEqualTo(loop.engine());
             assertThat(toThread(bean::getDeadlocks)).isEmpty();
+            assertThat(toThread(bean::getTaskTree)).contains("Task[name=boss").contains("\n  └ awaits Task[name=forgotten");
             LoopMetrics m = toThread(bean::getMetrics);
             assertThat(m.tasksAlive()).isEqualTo(3);
             assertThat(m.measuring()).isTrue();

@@ -26,10 +26,33 @@ class TaskDumpTest {
             yieldNow();
             String dump = TaskDump.of(getRunningLoop());
             assertThat(dump).contains("name=worker").contains("TaskDumpTest.java:");
-            assertThat(dump).containsPattern("(?s)name=worker.*\\n  └ awaited by Task\\[name=boss, .*awaiting=task worker");
+            assertThat(dump).containsPattern("(?s)Task\\[name=boss, [^\\n]*awaiting=task worker[^\\n]*\\n  └ awaits Task\\[name=worker");
             never.set();
             boss.await();
             assertThat(TaskDump.of(getRunningLoop())).doesNotContain("worker");
+            return null;
+        });
+    }
+
+    @Test
+    void taskGroupChildrenAreUnderTheirParent() {
+        TestLoop.run(() -> {
+            Event go = new Event();
+            Task<Void> parent = createTask("parent", () -> {
+                TaskGroup.run(tg -> {
+                    tg.createTask("child-1", go::await);
+                    tg.createTask("child-2", go::await);
+                });
+                return null;
+            });
+            yieldNow();
+            yieldNow();
+            String dump = TaskDump.of(getRunningLoop());
+            assertThat(dump).containsPattern("(?m)^Task\\[name=parent, .*awaiting=TaskGroup join on TaskGroup\\[joining, tasks=2\\].*$")
+                    .containsPattern("(?m)^  └ awaits Task\\[name=child-1, .*awaiting=Event.await.*$")
+                    .containsPattern("(?m)^  └ awaits Task\\[name=child-2, .*$");
+            go.set();
+            parent.await();
             return null;
         });
     }

@@ -24,6 +24,14 @@ public final class Config {
     /** Milliseconds a debug-mode loop may sit idle with pending tasks and nothing to wake them before it logs the wait-for graph (default 1000; 0: never). */
     public static final String IDLE_REPORT_MILLIS = "jasyncio.debug.idleReportMillis";
 
+    /** Milliseconds between debug mode's samples for blocking calls inside tasks (default 0: off). */
+    public static final String BLOCKING_SAMPLE_MILLIS = "jasyncio.debug.blockingSampleMillis";
+
+    /** Read {@link #BLOCKING_SAMPLE_MILLIS}. */
+    public static long blockingSampleMillis() {
+        return Long.getLong(BLOCKING_SAMPLE_MILLIS, 0L);
+    }
+
     /** Read {@link #METRICS}. */
     public static boolean metricsByDefault() {
         return Boolean.getBoolean(METRICS);

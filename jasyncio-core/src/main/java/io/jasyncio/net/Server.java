@@ -2,6 +2,7 @@ package io.jasyncio.net;
 
 import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
+import io.jasyncio.internal.ResourceLeak;
 import io.jasyncio.internal.WaitQueue;
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -59,11 +60,14 @@ public final class Server implements AutoCloseable {
     /** Accepts that failed for lack of resources, over the server's life. */
     private long acceptFailures;
     private java.nio.file.Path socketFile;
+    /** Debug mode's "never closed" report (asyncio's ResourceWarning). */
+    private final ResourceLeak leak;
 
     Server(EventLoop loop, List<ServerSocketChannel> channels, Supplier<? extends Protocol> factory) {
         this.loop = loop;
         this.channels = channels;
         this.factory = factory;
+        this.leak = ResourceLeak.track(loop, this, "Server");
         for (ServerSocketChannel ch : channels) {
             loop.addReader(ch, () -> accept(ch));
         }
@@ -167,6 +171,7 @@ public final class Server implements AutoCloseable {
             return;
         }
         serving = false;
+        leak.released();
         for (io.jasyncio.TimerHandle retry : acceptRetries) {
             retry.cancel();
         }

@@ -2,6 +2,7 @@ package io.jasyncio.net;
 
 import io.jasyncio.EventLoop;
 import io.jasyncio.ExceptionContext;
+import io.jasyncio.internal.ResourceLeak;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -48,11 +49,14 @@ public final class SocketTransport implements Transport {
     private boolean eofPending, eofWritten;
     private int connLostCountdown; // writes after the peer went away are dropped; asyncio warns after 5
     private boolean closedByUs;
+    /** Debug mode's "never closed" report (asyncio's ResourceWarning); released when the channel closes. */
+    private final ResourceLeak leak;
 
     SocketTransport(EventLoop loop, SocketChannel channel, Protocol protocol) {
         this.loop = loop;
         this.channel = channel;
         this.protocol = protocol;
+        this.leak = ResourceLeak.track(loop, this, "SocketTransport to " + peerNameOf(channel));
         try {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         } catch (IOException | UnsupportedOperationException ignored) {
@@ -304,6 +308,7 @@ public final class SocketTransport implements Transport {
             return;
         }
         lost = true;
+        leak.released();
         loop.removeWriter(channel);
         loop.removeReader(channel);
         loop.callSoon(() -> {
@@ -353,6 +358,14 @@ public final class SocketTransport implements Transport {
     /** Replaces the protocol (asyncio's {@code set_protocol}). */
     public void setProtocol(Protocol protocol) {
         this.protocol = Objects.requireNonNull(protocol, "protocol");
+    }
+
+    private static String peerNameOf(SocketChannel ch) {
+        try {
+            return String.valueOf(ch.getRemoteAddress());
+        } catch (IOException e) {
+            return "an unconnected socket";
+        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.jasyncio.test;
 
 import io.jasyncio.LoopOptions;
 import java.lang.reflect.Method;
+import java.time.Duration;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.InvocationInterceptor;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -19,6 +20,8 @@ import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
  * virtual thread (virtual-thread engine); JUnit waits for it on its own thread.
  */
 public final class AsyncioExtension implements InvocationInterceptor, ParameterResolver {
+    /** {@link AsyncioTest#timeout()}'s default, also for plain {@code @Test} methods using the extension. */
+    private static final double DEFAULT_TIMEOUT_SECONDS = 60;
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(AsyncioExtension.class);
 
     @Override
@@ -27,8 +30,13 @@ public final class AsyncioExtension implements InvocationInterceptor, ParameterR
         AsyncioTest settings = invocationContext.getExecutable().getAnnotation(AsyncioTest.class);
         boolean virtualTime = settings == null || settings.virtualTime();
         boolean failOnPending = settings == null || settings.failOnPendingTasks();
+        double timeoutSeconds = settings == null ? DEFAULT_TIMEOUT_SECONDS : settings.timeout();
+        if (!(timeoutSeconds >= 0)) {
+            throw new IllegalArgumentException("@AsyncioTest(timeout = " + timeoutSeconds + "): the timeout must be 0 (none) or"
+                    + " a positive number of seconds");
+        }
         LoopOptions options = virtualTime ? StrictLoop.virtualTime() : StrictLoop.realTime();
-        StrictLoop.run(options, failOnPending, () -> {
+        StrictLoop.run(options, failOnPending, Duration.ofNanos((long) (timeoutSeconds * 1e9)), () -> {
             try {
                 invocation.proceed();
             } catch (Exception | Error e) {

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>By default the loop uses trio's autojump clock ({@code virtualTime}): when every task waits,
  * time jumps to the next timer, so timing tests run instantly and deterministically. The test fails
  * if anything reaches the loop's exception handler (an exception nobody retrieved, a failing
- * callback) or if a task it started is still pending when it returns (strict teardown).
+ * callback) or if a task it started is still pending when it returns (strict teardown), and fails with
+ * the task tree if it hangs past its {@link #timeout()}.
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
@@ -33,4 +34,12 @@ public @interface AsyncioTest {
 
     /** Fail when a task started by the test is still pending at its end (default true). */
     boolean failOnPendingTasks() default true;
+
+    /**
+     * Seconds of real time the test may run (default 60; 0: no limit). A test still running then is
+     * cancelled and fails with its loop's task tree: every task, what it awaits, the user line and stack it
+     * is suspended at, and any deadlock. Real time, not loop time: a virtual-time test that hangs waits
+     * on nothing the virtual clock can advance.
+     */
+    double timeout() default 60;
 }

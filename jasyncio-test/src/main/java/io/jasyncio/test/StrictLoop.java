@@ -9,6 +9,7 @@ import io.jasyncio.Task;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -65,14 +66,26 @@ public final class StrictLoop {
      * cancelled): for tests whose server keeps connection handlers running when the body returns.
      */
     public static <T> T run(LoopOptions options, boolean failOnPending, Coroutine<T> body) {
+        return run(options, failOnPending, Duration.ZERO, body);
+    }
+
+    /**
+     * {@link #run(LoopOptions, boolean, Coroutine)} with a time limit in real time: a body still running after
+     * {@code timeout} is cancelled and the test fails with its loop's task tree (every task, what it awaits,
+     * its user line and stack, any deadlock). Zero or negative: no limit.
+     */
+    public static <T> T run(LoopOptions options, boolean failOnPending, Duration timeout, Coroutine<T> body) {
         Set<Long> childrenBefore = liveChildren();
         Set<Thread> threadsBefore = jasyncioThreads();
         List<ExceptionContext> reported = new ArrayList<>();
         List<String> pending = new ArrayList<>();
         T result;
+        HangWatch watch = null;
         try (Runner runner = new Runner(options)) {
             runner.getLoop().setExceptionHandler((loop, ctx) -> reported.add(ctx));
+            HangWatch w = watch = HangWatch.start(runner.getLoop(), timeout);
             result = runner.run(() -> {
+                w.watchBody(Asyncio.currentTask());
                 T value = body.call();
                 settle(options);
                 for (Task<?> t : Asyncio.allTasks()) {
@@ -82,6 +95,18 @@ public final class StrictLoop {
                 }
                 return value;
             });
+        } catch (Throwable e) { // precise rethrow: whatever the body threw, checked ones too (they arrive undeclared)
+            String hung = watch == null ? null : watch.timedOutReport();
+            if (hung != null) {
+                throw new AssertionFailedError(hung, e);
+            }
+            throw e;
+        } finally {
+            closeQuietly(watch);
+        }
+        String hung = watch.timedOutReport();
+        if (hung != null) {
+            throw new AssertionFailedError(hung + "(the body swallowed the cancellation and returned)");
         }
         failOnReports(reported);
         if (failOnPending && !pending.isEmpty()) {
@@ -89,6 +114,17 @@ public final class StrictLoop {
         }
         checkNoLeaks(childrenBefore, threadsBefore);
         return result;
+    }
+
+    private static void closeQuietly(HangWatch watch) {
+        if (watch == null) {
+            return;
+        }
+        try {
+            watch.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

@@ -54,4 +54,35 @@ class AsyncioExtensionTest {
                 .execute().testEvents()
                 .assertThatEvents().haveExactly(1, event(test("mayLeaveTasksWhenAllowed"), finishedSuccessfully()));
     }
+
+    @Test
+    void aHungTestFailsWithTheTaskTree() {
+        EngineTestKit.engine("junit-jupiter")
+                .selectors(selectMethod(FailingSamples.class, "hangsOnAForgottenEvent"))
+                .execute().testEvents()
+                .assertThatEvents().haveExactly(1, event(test("hangsOnAForgottenEvent"), finishedWithFailure(message(m ->
+                        m.startsWith("the test timed out after 0.5 s")
+                                && m.contains("name=waiter, state=PENDING, awaiting=Event.await on Event[unset, waiters=1]")
+                                && m.contains("\n  └ awaits Task[name=waiter")
+                                && m.contains("awaiting=task waiter at FailingSamples.java:")))));
+    }
+
+    @Test
+    void aDeadlockedTestFailsNamingTheCycle() {
+        EngineTestKit.engine("junit-jupiter")
+                .selectors(selectMethod(FailingSamples.class, "hangsOnTwoLocks"))
+                .execute().testEvents()
+                .assertThatEvents().haveExactly(1, event(test("hangsOnTwoLocks"), finishedWithFailure(message(m ->
+                        m.contains("deadlock: ") && m.contains("left (waits for a Lock held by right at FailingSamples.java:")
+                                && m.contains("stacks (user frames):") && m.contains("at io.jasyncio.test.samples.FailingSamples.")))));
+    }
+
+    @Test
+    void aTestBlockingTheLoopIsInterruptedAndShowsWhere() {
+        EngineTestKit.engine("junit-jupiter")
+                .selectors(selectMethod(FailingSamples.class, "blocksTheLoop"))
+                .execute().testEvents()
+                .assertThatEvents().haveExactly(1, event(test("blocksTheLoop"), finishedWithFailure(message(m ->
+                        m.contains("the loop is blocked inside a step of task main") && m.contains("FailingSamples.blocksTheLoop")))));
+    }
 }

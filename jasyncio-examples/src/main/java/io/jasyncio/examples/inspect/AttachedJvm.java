@@ -31,6 +31,9 @@ import javax.management.remote.JMXServiceURL;
  * no jasyncio loop, cannot attach); the command line prints it and exits with 2.
  */
 public final class AttachedJvm implements AutoCloseable {
+    /** How long to wait for the target's loops to register their beans after the agent started. */
+    private static final long BEANS_APPEAR_NANOS = 3_000_000_000L;
+
     private final long pid;
     private final JMXConnector connector;
     private final MBeanServerConnection connection;
@@ -80,13 +83,18 @@ public final class AttachedJvm implements AutoCloseable {
 
     /** The beans of every loop of the JVM, by loop id; fails when there is none. */
     public List<EventLoopMXBean> loops() {
-        Set<ObjectName> names;
-        try {
-            names = connection.queryNames(new ObjectName("io.jasyncio:type=EventLoop,*"), null);
-        } catch (IOException e) {
-            throw new InspectException("lost the connection to PID " + pid + ": " + e.getMessage());
-        } catch (MalformedObjectNameException impossible) {
-            throw new IllegalStateException(impossible);
+        Set<ObjectName> names = loopNames();
+        // A loop registers its bean only once an MBean server exists; the agent we started just created it,
+        // and the target's watcher notices within a fraction of a second.
+        long until = System.nanoTime() + BEANS_APPEAR_NANOS;
+        while (names.isEmpty() && System.nanoTime() < until) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            names = loopNames();
         }
         if (names.isEmpty()) {
             throw new InspectException("PID " + pid + " runs no jasyncio event loop (no io.jasyncio:type=EventLoop bean;"
@@ -98,6 +106,16 @@ public final class AttachedJvm implements AutoCloseable {
         }
         loops.sort(Comparator.comparingLong(EventLoopMXBean::getId));
         return loops;
+    }
+
+    private Set<ObjectName> loopNames() {
+        try {
+            return connection.queryNames(new ObjectName("io.jasyncio:type=EventLoop,*"), null);
+        } catch (IOException e) {
+            throw new InspectException("lost the connection to PID " + pid + ": " + e.getMessage());
+        } catch (MalformedObjectNameException impossible) {
+            throw new IllegalStateException(impossible);
+        }
     }
 
     /** The attached PID. */

@@ -47,6 +47,18 @@ class TourTest {
     }
 
     @Test
+    void aHungProgramIsFoundWithTheTaskTreeAndTheDeadlockDetectorThenFixed() {
+        FindingAHang.Result r = (FindingAHang.Result) Tour.runChapter(13, out, false, virtual);
+        assertThat(r.tree()).contains("name=notifier, state=PENDING, awaiting=Event.await on Event[unset, waiters=1] at HungProgram.java:")
+                .contains("name=transfer, state=PENDING, awaiting=Lock.acquire on Lock[locked by report, waiters=1] at HungProgram.java:30")
+                .contains("name=report, state=PENDING, awaiting=Lock.acquire on Lock[locked by transfer, waiters=1] at HungProgram.java:30");
+        assertThat(r.deadlocks()).startsWith("deadlock: ").contains("waits for a Lock held by transfer at HungProgram.java:30")
+                .contains("waits for a Lock held by report at HungProgram.java:30");
+        assertThat(r.fixedFinished()).isTrue();
+        assertThat(text()).contains("Chapter 13. Finding a hang").contains("└ awaits Task[name=transfer").contains("finished: true");
+    }
+
+    @Test
     void unknownChapterIsOneClearError() {
         assertThatThrownBy(() -> Tour.runChapter(99, out, false, virtual))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no chapter 99");
@@ -137,6 +149,6 @@ class TourTest {
 
     @Test
     void listNamesEveryChapter() {
-        assertThat(Tour.CHAPTERS).hasSize(12);
+        assertThat(Tour.CHAPTERS).hasSize(13);
     }
 }
