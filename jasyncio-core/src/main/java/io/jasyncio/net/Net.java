@@ -196,17 +196,32 @@ public final class Net {
      */
     public static Server createServer(Supplier<? extends Protocol> factory, String host, int port, int backlog, boolean reusePort)
             throws IOException {
-        Objects.requireNonNull(factory, "factory");
-        List<InetSocketAddress> addrs = host == null ? List.of(new InetSocketAddress(port)) : getAddrInfo(host, port);
-        return listen(factory, new ArrayList<>(addrs), backlog, reusePort);
+        return createServer(factory, host, port, ServerOptions.defaults().withBacklog(backlog).withReusePort(reusePort));
     }
 
-    private static Server listen(Supplier<? extends Protocol> factory, List<SocketAddress> addrs, int backlog, boolean reusePort)
+    /**
+     * Listens on {@code host:port} as {@code options} say (backlog, {@code SO_REUSEPORT}, TLS, whether to
+     * start serving now: asyncio's {@code start_serving}). A host name that resolves to several
+     * addresses (IPv4 and IPv6) listens on each. The options' reader limit is for stream servers and
+     * is not used here.
+     */
+    public static Server createServer(Supplier<? extends Protocol> factory, String host, int port, ServerOptions options)
+            throws IOException {
+        Objects.requireNonNull(factory, "factory");
+        Objects.requireNonNull(options, "options");
+        Supplier<? extends Protocol> protocols = factory;
+        if (options.tls() != null) {
+            EventLoop loop = Asyncio.getRunningLoop();
+            TlsOptions tls = options.tls();
+            protocols = () -> new TlsProtocol(loop, tls, factory.get(), true, null, -1);
+        }
+        List<InetSocketAddress> addrs = host == null ? List.of(new InetSocketAddress(port)) : getAddrInfo(host, port);
+        return listen(protocols, new ArrayList<>(addrs), options);
+    }
+
+    private static Server listen(Supplier<? extends Protocol> factory, List<SocketAddress> addrs, ServerOptions options)
             throws IOException {
         EventLoop loop = Asyncio.getRunningLoop();
-        if (backlog < 0) {
-            throw new IllegalArgumentException("backlog must be >= 0, not " + backlog);
-        }
         List<ServerSocketChannel> channels = new ArrayList<>();
         try {
             for (SocketAddress addr : addrs) {
@@ -215,18 +230,18 @@ public final class Net {
                 channels.add(ch);
                 if (!unix) {
                     ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-                    if (reusePort) {
+                    if (options.reusePort()) {
                         ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
                     }
                 }
-                ch.bind(addr, backlog);
+                ch.bind(addr, options.backlog());
                 ch.configureBlocking(false);
             }
         } catch (IOException | RuntimeException e) {
             channels.forEach(Server::closeQuietly);
             throw e;
         }
-        return new Server(loop, channels, factory);
+        return new Server(loop, channels, factory, options.startServing());
     }
 
     // ---------------------------------------------------------------- UDP
@@ -287,7 +302,7 @@ public final class Net {
      */
     public static Server createUnixServer(Supplier<? extends Protocol> factory, Path path) throws IOException {
         Objects.requireNonNull(factory, "factory");
-        Server s = listen(factory, List.of(UnixDomainSocketAddress.of(path)), 100, false);
+        Server s = listen(factory, List.of(UnixDomainSocketAddress.of(path)), ServerOptions.defaults());
         s.removeOnClose(path);
         return s;
     }
@@ -345,6 +360,19 @@ public final class Net {
         Objects.requireNonNull(handler, "handler");
         EventLoop loop = Asyncio.getRunningLoop();
         return createServer(() -> new StreamReaderProtocol(loop, new StreamReader(), handler), host, port, tls);
+    }
+
+    /**
+     * {@link #startServer(ClientHandler, String, int)} as {@code options} say: backlog,
+     * {@code SO_REUSEPORT}, the readers' buffer limit, TLS, and whether to start serving now (asyncio's
+     * {@code start_serving}).
+     */
+    public static Server startServer(ClientHandler handler, String host, int port, ServerOptions options) throws IOException {
+        Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(options, "options");
+        EventLoop loop = Asyncio.getRunningLoop();
+        int limit = options.limit();
+        return createServer(() -> new StreamReaderProtocol(loop, new StreamReader(limit), handler), host, port, options);
     }
 
     /** {@link #startServer(ClientHandler, String, int)} with the readers' buffer limit. */

@@ -139,4 +139,30 @@ public final class ApiSnippets {
         // @end
         return new String(out.stdout()) + "exit " + out.returncode();
     }
+
+    /** A service's server as a scope: serve, then stop gracefully (a grace period, then cancel). */
+    public static String serverScope() throws Exception {
+        io.jasyncio.Event stop = new io.jasyncio.Event();
+        io.jasyncio.net.Server server = io.jasyncio.net.Net.startServer((reader, writer) -> {
+            for (byte[] line : reader) {
+                writer.write(line);
+            }
+            writer.close();
+        }, "127.0.0.1", 0);
+        Task<String> client = createTask(() -> {
+            io.jasyncio.net.StreamPair c = io.jasyncio.net.Net.openConnection("127.0.0.1", server.port());
+            c.writer().write("bye\n");
+            String answer = io.jasyncio.net.StreamReader.text(c.reader().readline());
+            stop.set();
+            c.close();
+            return answer;
+        });
+        // @start region="serverScope"
+        try (io.jasyncio.net.Server.Serving serving = server.serving()) {   // async with server:
+            stop.await();                                // e.g. until SIGTERM
+            server.shutdown(Duration.ofSeconds(10));     // stop accepting; finish or be cancelled in 10 s
+        }                                                // here every handler has returned
+        // @end
+        return client.await();
+    }
 }

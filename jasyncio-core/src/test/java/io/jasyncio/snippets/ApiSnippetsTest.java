@@ -42,4 +42,9 @@ class ApiSnippetsTest {
     void theProcessExampleCollectsTheChildsOutput() {
         assertThat(StrictLoop.run(StrictLoop.realTime(), ApiSnippets::grep)).isEqualTo("x1\nx2\nexit 0");
     }
+
+    @Test
+    void theServerScopeExampleEndsWithItsHandlers() {
+        assertThat(StrictLoop.run(StrictLoop.realTime(), ApiSnippets::serverScope)).isEqualTo("bye");
+    }
 }
