@@ -165,4 +165,43 @@ public final class ApiSnippets {
         // @end
         return client.await();
     }
+
+    /** A producer and a consumer over a bounded channel; the consumer's loop ends at close. */
+    public static List<Integer> channel() {
+        List<Integer> got = new ArrayList<>();
+        // @start region="channel"
+        io.jasyncio.Channel<Integer> jobs = io.jasyncio.Channel.bounded(2);   // send waits while 2 are buffered
+        Task<Void> producer = createTask(() -> {
+            for (int i = 0; i < 5; i++) {
+                jobs.send(i);
+            }
+            jobs.close();                       // close(cause) would tell the consumer why
+            return null;
+        });
+        for (int job : jobs) {                  // receives until closed and drained
+            got.add(job);
+        }
+        // @end
+        producer.await();
+        return got;
+    }
+
+    /** Receive from whichever of two channels has something, or give up after a timeout. */
+    public static List<String> select() throws Exception {
+        io.jasyncio.Channel<String> prices = io.jasyncio.Channel.unbounded();
+        io.jasyncio.Channel<String> news = io.jasyncio.Channel.unbounded();
+        news.send("rates up");
+        List<String> seen = new ArrayList<>();
+        for (int round = 0; round < 2; round++) {
+            // @start region="select"
+            String event = new io.jasyncio.Select<String>()
+                    .onReceive(prices, p -> "price " + p)
+                    .onReceive(news, n -> "news " + n)
+                    .onTimeout(Duration.ofSeconds(1), () -> "quiet")
+                    .await();
+            // @end
+            seen.add(event);
+        }
+        return seen;
+    }
 }

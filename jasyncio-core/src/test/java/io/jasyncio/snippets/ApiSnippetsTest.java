@@ -47,4 +47,14 @@ class ApiSnippetsTest {
     void theServerScopeExampleEndsWithItsHandlers() {
         assertThat(StrictLoop.run(StrictLoop.realTime(), ApiSnippets::serverScope)).isEqualTo("bye");
     }
+
+    @Test
+    void theChannelExampleReceivesEverythingThenEnds() {
+        assertThat(StrictLoop.run(StrictLoop.virtualTime(), ApiSnippets::channel)).containsExactly(0, 1, 2, 3, 4);
+    }
+
+    @Test
+    void theSelectExampleTakesTheReadyChannelThenTimesOut() {
+        assertThat(StrictLoop.run(StrictLoop.virtualTime(), ApiSnippets::select)).containsExactly("news rates up", "quiet");
+    }
 }
