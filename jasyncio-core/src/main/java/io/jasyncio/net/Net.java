@@ -438,6 +438,65 @@ public final class Net {
         }
     }
 
+    /**
+     * Sends the file from {@code offset} to its end over {@code ch} (asyncio's {@code sock_sendfile}),
+     * zero-copy through {@code FileChannel.transferTo}; see {@link #sockSendfile(SocketChannel,
+     * java.nio.channels.FileChannel, long, long)}.
+     */
+    public static long sockSendfile(SocketChannel ch, java.nio.channels.FileChannel file, long offset) throws IOException {
+        return sockSendfile(ch, file, offset, Long.MAX_VALUE);
+    }
+
+    /**
+     * Sends up to {@code count} bytes of {@code file} from {@code offset} over the non-blocking socket
+     * {@code ch} (asyncio's {@code sock_sendfile}): straight from the file to the socket through
+     * {@code FileChannel.transferTo} ({@code sendfile(2)} on Linux, no copy through the JVM),
+     * suspending while the socket's buffer is full. Stops early at the end of the file. Returns the bytes
+     * sent and leaves the file's position after them, as asyncio does. The file is read on the loop
+     * thread from the page cache, like asyncio's; a file on a slow disk is better sent in the fallback
+     * way (read on a worker, then written), which {@link StreamWriter#sendfile} uses for TLS.
+     *
+     * <p>Cancellation: stops; the bytes sent so far are gone (the file position says how many).
+     *
+     * @throws IllegalArgumentException for a negative offset or a count below 1
+     */
+    public static long sockSendfile(SocketChannel ch, java.nio.channels.FileChannel file, long offset, long count) throws IOException {
+        Objects.requireNonNull(ch, "ch");
+        if (ch.isBlocking()) {
+            throw new IllegalArgumentException("the channel must be non-blocking");
+        }
+        return transferFile(ch, file, offset, count);
+    }
+
+    /** The loop behind {@link #sockSendfile} and {@code SocketTransport.sendfile}. */
+    static long transferFile(SocketChannel ch, java.nio.channels.FileChannel file, long offset, long count) throws IOException {
+        Objects.requireNonNull(file, "file");
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset must be >= 0, not " + offset);
+        }
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be >= 1, not " + count);
+        }
+        long sent = 0;
+        try {
+            while (sent < count) {
+                long position = offset + sent;
+                if (position >= file.size()) {
+                    break; // the end of the file (transferTo would return 0 for ever)
+                }
+                long n = file.transferTo(position, count - sent, ch);
+                if (n > 0) {
+                    sent += n;
+                } else {
+                    waitFor(ch, true);
+                }
+            }
+        } finally {
+            file.position(offset + sent);
+        }
+        return sent;
+    }
+
     private static void waitFor(SelectableChannel ch, boolean write) {
         EventLoop loop = Asyncio.getRunningLoop();
         Future<Void> ready = loop.createFuture();
