@@ -92,7 +92,7 @@ public final class Net {
      * {@code factory}'s protocol on the connection.
      */
     public static <P extends Protocol> Connection<P> createConnection(Supplier<P> factory, String host, int port) throws IOException {
-        return createConnection(factory, host, port, null);
+        return createConnection(factory, host, port, ConnectOptions.defaults());
     }
 
     /**
@@ -102,15 +102,35 @@ public final class Net {
      */
     public static <P extends Protocol> Connection<P> createConnection(Supplier<P> factory, String host, int port, TlsOptions tls)
             throws IOException {
+        return createConnection(factory, host, port, ConnectOptions.defaults().withTls(tls));
+    }
+
+    /**
+     * Connects to {@code host:port} as {@code options} say (Happy Eyeballs, interleaving, a local
+     * address, socket options, TLS, a resolver) and starts {@code factory}'s protocol on the connection:
+     * asyncio's {@code create_connection} with its keyword arguments. With TLS it returns once the
+     * handshake is done.
+     */
+    public static <P extends Protocol> Connection<P> createConnection(Supplier<P> factory, String host, int port, ConnectOptions options)
+            throws IOException {
         Objects.requireNonNull(factory, "factory");
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(options, "options");
         EventLoop loop = Asyncio.getRunningLoop();
-        SocketChannel ch = connect(host, port);
-        P protocol = factory.get();
+        SocketChannel ch = connect(host, port, options);
+        P protocol;
+        try {
+            protocol = factory.get();
+        } catch (RuntimeException | Error e) {
+            Server.closeQuietly(ch);
+            throw e;
+        }
+        TlsOptions tls = options.tls();
         if (tls == null) {
-            return startPlain(loop, ch, protocol);
+            return startPlain(loop, ch, protocol, options);
         }
         TlsProtocol tlsProtocol = new TlsProtocol(loop, tls, protocol, false, host, port);
-        SocketTransport raw = new SocketTransport(loop, ch, tlsProtocol);
+        SocketTransport raw = newTransport(loop, ch, tlsProtocol, options);
         raw.start();
         awaitHandshake(tlsProtocol, raw);
         return new Connection<>(tlsProtocol.appTransport(), protocol);
@@ -129,21 +149,12 @@ public final class Net {
         }
     }
 
-    private static SocketChannel connect(String host, int port) throws IOException {
-        IOException failure = null;
-        for (InetSocketAddress addr : getAddrInfo(host, port)) {
-            try {
-                return openConnected(addr.getAddress() instanceof java.net.Inet6Address
-                        ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET, addr);
-            } catch (IOException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
+    private static SocketChannel connect(String host, int port, ConnectOptions options) throws IOException {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + port);
         }
-        throw failure != null ? failure : new java.net.UnknownHostException(host);
+        List<InetSocketAddress> addrs = options.resolver().resolve(host, port);
+        return HappyEyeballs.connect(addrs, options, host);
     }
 
     /** A non-blocking channel of {@code family} connected to {@code addr}; closed again if connecting fails. */
@@ -162,12 +173,47 @@ public final class Net {
         }
     }
 
-    /** Starts a plain transport on {@code ch}; returns once the protocol's connectionMade has run. */
-    private static <P extends Protocol> Connection<P> startPlain(EventLoop loop, SocketChannel ch, P protocol) {
+    /** A transport on {@code ch}, with the options' socket options applied over the transport's defaults. */
+    private static SocketTransport newTransport(EventLoop loop, SocketChannel ch, Protocol protocol, ConnectOptions options)
+            throws IOException {
         SocketTransport t = new SocketTransport(loop, ch, protocol);
+        if (HappyEyeballs.setsNoDelay(options)) {
+            HappyEyeballs.applyOptions(ch, options); // the transport turned TCP_NODELAY on; the caller said otherwise
+        }
+        return t;
+    }
+
+    /** Starts a plain transport on {@code ch}; returns once the protocol's connectionMade has run. */
+    private static <P extends Protocol> Connection<P> startPlain(EventLoop loop, SocketChannel ch, P protocol, ConnectOptions options)
+            throws IOException {
+        SocketTransport t = newTransport(loop, ch, protocol, options);
         t.start();
         Asyncio.yieldNow(); // connectionMade runs on the next turn
         return new Connection<>(t, protocol);
+    }
+
+    /**
+     * Wraps a connected socket that was accepted (or connected) elsewhere into a transport with
+     * {@code factory}'s protocol: asyncio's {@code connect_accepted_socket}. The channel is made
+     * non-blocking; it belongs to the transport from now on.
+     */
+    public static <P extends Protocol> Connection<P> connectAcceptedSocket(Supplier<P> factory, SocketChannel ch) throws IOException {
+        Objects.requireNonNull(factory, "factory");
+        Objects.requireNonNull(ch, "ch");
+        if (!ch.isConnected()) {
+            throw new IllegalArgumentException("connectAcceptedSocket() needs a connected socket, not " + ch);
+        }
+        EventLoop loop = Asyncio.getRunningLoop();
+        ch.configureBlocking(false);
+        return startPlain(loop, ch, factory.get(), ConnectOptions.defaults());
+    }
+
+    /** {@link #connectAcceptedSocket} with streams: the reader and writer of an already connected socket. */
+    public static StreamPair openAcceptedSocket(SocketChannel ch) throws IOException {
+        EventLoop loop = Asyncio.getRunningLoop();
+        StreamReader reader = new StreamReader();
+        StreamReaderProtocol protocol = connectAcceptedSocket(() -> new StreamReaderProtocol(loop, reader, null), ch).protocol();
+        return new StreamPair(reader, protocol.writer());
     }
 
     /**
@@ -293,7 +339,7 @@ public final class Net {
         Objects.requireNonNull(factory, "factory");
         EventLoop loop = Asyncio.getRunningLoop();
         SocketChannel ch = openConnected(StandardProtocolFamily.UNIX, UnixDomainSocketAddress.of(path));
-        return startPlain(loop, ch, factory.get());
+        return startPlain(loop, ch, factory.get(), ConnectOptions.defaults());
     }
 
     /**
@@ -340,9 +386,19 @@ public final class Net {
     }
 
     private static StreamPair openConnection(String host, int port, int limit, TlsOptions tls) throws IOException {
+        return openConnection(host, port, ConnectOptions.defaults().withLimit(limit).withTls(tls));
+    }
+
+    /**
+     * Connects as {@code options} say (Happy Eyeballs, interleaving, a local address, socket options,
+     * TLS, the reader's limit, a resolver) and returns the stream pair: asyncio's {@code open_connection}
+     * with its keyword arguments.
+     */
+    public static StreamPair openConnection(String host, int port, ConnectOptions options) throws IOException {
+        Objects.requireNonNull(options, "options");
         EventLoop loop = Asyncio.getRunningLoop();
-        StreamReader reader = new StreamReader(limit);
-        StreamReaderProtocol protocol = createConnection(() -> new StreamReaderProtocol(loop, reader, null), host, port, tls).protocol();
+        StreamReader reader = new StreamReader(options.limit());
+        StreamReaderProtocol protocol = createConnection(() -> new StreamReaderProtocol(loop, reader, null), host, port, options).protocol();
         return new StreamPair(reader, protocol.writer());
     }
 
