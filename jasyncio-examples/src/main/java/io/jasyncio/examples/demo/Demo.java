@@ -9,16 +9,17 @@ import picocli.CommandLine.Parameters;
 
 /** {@code jasyncio demo NAME}: each example runnable on its own. */
 @CommandLine.Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = io.jasyncio.examples.Main.Version.class,
-        description = "Run an example: echo-server, echo-client, chat.",
+        description = "Run an example: echo-server, echo-client, chat, kv.",
         footerHeading = "%nExamples:%n",
         footer = {"  ./jasyncio demo echo-server --port 8888            serve until Ctrl-C",
                   "  ./jasyncio demo echo-client --clients 10 --lines 5  against that server",
-                  "  ./jasyncio demo chat                               a chat room (nc 127.0.0.1 8888)"})
+                  "  ./jasyncio demo chat                               a chat room (nc 127.0.0.1 8888)",
+                  "  ./jasyncio demo kv --grace 5000                    a key-value service; kill -TERM stops it gracefully"})
 public final class Demo implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "echo-server | echo-client | chat")
+    @Parameters(index = "0", paramLabel = "NAME", description = "echo-server | echo-client | chat | kv")
     String name;
 
     @Option(names = "--host", description = "Address to listen on or connect to (default ${DEFAULT-VALUE}).")
@@ -33,6 +34,9 @@ public final class Demo implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--lines", description = "echo-client: round trips per connection (default ${DEFAULT-VALUE}).")
     int lines = 10;
 
+    @Option(names = "--grace", description = "kv: milliseconds clients get to finish at SIGTERM (default ${DEFAULT-VALUE}).")
+    long graceMillis = 10_000;
+
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
@@ -41,8 +45,14 @@ public final class Demo implements java.util.concurrent.Callable<Integer> {
                 case "echo-server" -> Asyncio.run(() -> EchoServer.serve(host, port, out));
                 case "echo-client" -> Asyncio.run(() -> EchoClient.run(host, port, clients, lines, out));
                 case "chat" -> Asyncio.run(() -> new ChatServer(out).serve(host, port));
+                case "kv" -> {
+                    if (graceMillis < 0) {
+                        throw new CommandLine.ParameterException(spec.commandLine(), "--grace must be >= 0, not " + graceMillis);
+                    }
+                    Asyncio.run(() -> new KeyValueServer(out).serve(host, port, java.time.Duration.ofMillis(graceMillis)));
+                }
                 default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                        "unknown demo '" + name + "': use echo-server, echo-client or chat");
+                        "unknown demo '" + name + "': use echo-server, echo-client, chat or kv");
             }
         } catch (CancelledError interrupted) {
             out.println("stopped.");
