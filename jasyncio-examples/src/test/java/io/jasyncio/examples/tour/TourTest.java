@@ -136,7 +136,20 @@ class TourTest {
     }
 
     @Test
+    void servicesSuperviseStartOnReadinessGiveUpQuietlyShieldCleanUpAndSelect() {
+        Services.Results r = (Services.Results) Tour.runChapter(13, out, false, real);
+        assertThat(r.supervised()).containsExactlyInAnyOrder("a done", "c done");
+        assertThat(r.failureSeen()).isEqualTo("worker b broke");
+        assertThat(r.echoed()).isEqualTo("ready before the first connection");
+        assertThat(r.gaveUp()).isNull();
+        assertThat(r.secondsLeft()).isBetween(0.0, 5.0);
+        assertThat(r.cleanup()).containsExactly("connection returned to the pool", "request cancelled");
+        assertThat(r.selected()).containsExactly("got order 1", "got order 2", "alert: stock low", "quiet");
+        assertThat(text()).contains("Chapter 13").contains("supervise:");
+    }
+
+    @Test
     void listNamesEveryChapter() {
-        assertThat(Tour.CHAPTERS).hasSize(12);
+        assertThat(Tour.CHAPTERS).hasSize(13);
     }
 }
