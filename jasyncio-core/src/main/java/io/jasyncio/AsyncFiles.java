@@ -35,7 +35,7 @@ import java.util.stream.Stream;
  * file being written may then be partly written, as with any interrupted write.
  *
  * <p>Iteration ({@link #lines}, {@link #walk}): each step that needs more reads a batch of
- * {@value #BATCH} lines or paths on a worker, so per-element cost stays low; the open file or
+ * 256 lines or paths on a worker, so per-element cost stays low; the open file or
  * directory stream is closed at the end, on {@link AsyncIterator#close()}, or when an error ends it.
  * A read error ends the iteration with an {@link UncheckedIOException} from {@code hasNext()}. A plain
  * for-each never calls {@code close()}, so when the loop may stop early ({@code break}, an exception),

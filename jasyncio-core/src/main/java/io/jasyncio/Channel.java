@@ -27,7 +27,7 @@ import java.util.Objects;
  * <h2>Cancellation: nothing is lost, nothing is duplicated</h2>
  * <ul>
  *   <li>A receive cancelled while waiting takes nothing: the element stays in the channel, and a
- *       wake-up it had been given passes to the next receiver ({@link WaitQueue}'s rule).</li>
+ *       wake-up it had been given passes to the next receiver ({@code WaitQueue}'s rule).</li>
  *   <li>A send cancelled before a receiver (or the buffer) took its element withdraws it: the
  *       element is not in the channel and the {@link CancelledError} propagates. A send whose
  *       element was already taken has happened: it returns normally, and the cancellation is thrown at
@@ -38,9 +38,9 @@ import java.util.Objects;
  *
  * <p>Threading: loop-confined, like every primitive. Elements must not be null.
  *
- * <p>Implementation notes: receivers wait in a {@link WaitQueue} (a wake-up is a hint: a woken
+ * <p>Implementation notes: receivers wait in a {@code WaitQueue} (a wake-up is a hint: a woken
  * receiver takes an element only when it runs, so a receiver cancelled after its wake-up cannot lose
- * one). A sender that must wait leaves an {@link Offer} in {@code offers}; a receiver (or the room it
+ * one). A sender that must wait leaves an {@code Offer} in {@code offers}; a receiver (or the room it
  * makes in the buffer) claims the offer by completing the sender's selection future, which fails if
  * the sender was cancelled first, so each element is taken exactly once. A {@link Select} leaves an
  * offer on each channel it sends to, sharing one selection future, so at most one of them is claimed.

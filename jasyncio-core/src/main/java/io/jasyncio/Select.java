@@ -1,6 +1,5 @@
 package io.jasyncio;
 
-import io.jasyncio.internal.WaitQueue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,9 +27,9 @@ import java.util.Objects;
  * <p>Threading: loop-confined.
  *
  * <p>Implementation notes: one round tries every clause without waiting; if none can proceed, it
- * joins each receive channel's {@link WaitQueue} and leaves an offer on each send channel, all
- * completing one selection future (a receive wake-up completes it with {@link #WOKEN}, a claimed
- * offer with its clause index, the timer with {@link #TIMED_OUT}), awaits it, withdraws everything,
+ * joins each receive channel's {@code WaitQueue} and leaves an offer on each send channel, all
+ * completing one selection future (a receive wake-up completes it with {@code WOKEN}, a claimed
+ * offer with its clause index, the timer with {@code TIMED_OUT}), awaits it, withdraws everything,
  * and either returns (a send or the timeout happened) or starts the next round (a receive wake-up
  * is a hint: the next round takes the element).
  *
