@@ -256,9 +256,14 @@ public final class Process implements AutoCloseable {
 
     /**
      * Sends signal {@code sig} (a number, as {@code kill -s}) to the child; nothing if it has exited.
-     * The loop thread never blocks: SIGTERM and SIGKILL go through the JDK at once; other signals are
-     * sent by {@code kill(1)} on a worker thread, and the calling task suspends until it has run, so the
-     * signal has been delivered when this returns.
+     * The loop thread never blocks: SIGTERM and SIGKILL go through the JDK's {@link ProcessHandle} at
+     * once; other signals are sent by {@code kill(1)} on a worker thread, and the calling task suspends
+     * until it has run, so the signal has been delivered when this returns. The pipes stay open (unlike
+     * {@link java.lang.Process#destroy()}, which closes them), so a child that handles the signal can
+     * still write its last words, and what it wrote before is still read.
+     *
+     * <p>Cancellation: a cancellation while {@code kill(1)} runs may come before or after the signal
+     * was sent.
      *
      * @throws IllegalArgumentException if {@code sig} is not between 1 and 64
      * @throws IOException if {@code kill(1)} could not be run or refused the signal
@@ -270,15 +275,15 @@ public final class Process implements AutoCloseable {
         if (!process.isAlive()) {
             return;
         }
-        signalsSent |= 1L << sig;
         if (sig == SIGTERM) {
-            process.destroy();
+            terminate();
             return;
         }
         if (sig == SIGKILL) {
-            process.destroyForcibly();
+            kill();
             return;
         }
+        signalsSent |= 1L << sig;
         String pid = Long.toString(process.pid());
         int status = Asyncio.toThreadChecked(() -> {
             java.lang.Process kill = new ProcessBuilder("kill", "-" + sig, pid)
@@ -290,19 +295,19 @@ public final class Process implements AutoCloseable {
         }
     }
 
-    /** SIGTERM, through the JDK (never blocks). */
+    /** SIGTERM, through the JDK's {@link ProcessHandle} (never blocks; the pipes stay open). */
     public void terminate() {
         if (process.isAlive()) {
             signalsSent |= 1L << SIGTERM;
-            process.destroy();
+            process.toHandle().destroy();
         }
     }
 
-    /** SIGKILL, through the JDK (never blocks). */
+    /** SIGKILL, through the JDK's {@link ProcessHandle} (never blocks; what the child wrote can still be read). */
     public void kill() {
         if (process.isAlive()) {
             signalsSent |= 1L << SIGKILL;
-            process.destroyForcibly();
+            process.toHandle().destroyForcibly();
         }
     }
 

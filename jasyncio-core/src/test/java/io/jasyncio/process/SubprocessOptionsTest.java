@@ -157,6 +157,31 @@ class SubprocessOptionsTest {
     }
 
     @Test
+    void aChildThatHandlesSigtermCanStillWriteItsLastWords() {
+        run(() -> {
+            Process p = Process.createSubprocessShell("trap 'echo cleaning up; exit 3' TERM; echo ready; while true; do sleep 0.05; done",
+                    Redirect.DEVNULL, Redirect.PIPE, Redirect.INHERIT);
+            assertThat(StreamReader.text(p.stdout().readline())).isEqualTo("ready");
+            p.sendSignal(15);
+            assertThat(StreamReader.text(p.stdout().readline())).as("the pipe stayed open").isEqualTo("cleaning up");
+            assertThat(p.await()).as("it exited by itself: its own status").isEqualTo(3);
+            return null;
+        });
+    }
+
+    @Test
+    void outputWrittenBeforeAKillIsStillRead() {
+        run(() -> {
+            Process p = Process.createSubprocessShell("echo before; exec sleep 60", Redirect.DEVNULL, Redirect.PIPE, Redirect.INHERIT);
+            assertThat(StreamReader.text(p.stdout().readline())).isEqualTo("before");
+            p.kill();
+            assertThat(p.stdout().read()).as("the end of the stream, not an error").isEmpty();
+            assertThat(p.await()).isEqualTo(-9);
+            return null;
+        });
+    }
+
+    @Test
     void sendSignalLetsOtherTasksRunWhileKillRuns() {
         run(() -> {
             Process p = Process.createSubprocessExec(List.of("sleep", "60"), Redirect.DEVNULL, Redirect.DEVNULL, Redirect.DEVNULL);
