@@ -23,6 +23,9 @@ import java.util.Objects;
  *  CLOSED  | throws ChannelClosedException | takes what is left (buffered elements and | -
  *          |                             | sends already waiting), then throws       |
  * </pre>
+ * {@link #close(Throwable)} is the sending side's end (what was sent is still received);
+ * {@link #cancel(Throwable)} the receiving side's (what was not received yet is dropped, and waiting
+ * senders fail).
  *
  * <h2>Cancellation: nothing is lost, nothing is duplicated</h2>
  * <ul>
@@ -278,6 +281,28 @@ public final class Channel<E> implements AsyncIterable<E> {
         closeCause = cause;
         receivers.wakeAll();
         return true;
+    }
+
+    /**
+     * Closes the channel from the receiving side (Kotlin's {@code cancel}, trio's closing of the
+     * receive channel): the consumer is gone, so the elements buffered are dropped, every send
+     * waiting now throws {@link ChannelClosedException} (its element was not delivered), later sends
+     * throw, and receivers get the end at once. {@code cause} (may be null) is the cause they all see.
+     * Returns how many elements were dropped (buffered or offered by waiting senders).
+     */
+    public int cancel(Throwable cause) {
+        close(cause);
+        int dropped = buffer.size();
+        buffer.clear();
+        Offer<E> o;
+        while ((o = offers.pollFirst()) != null) {
+            if (!o.selection.done()) {
+                dropped++;
+                o.selection.setException(new ChannelClosedException("the channel was cancelled by its receiving side"
+                        + causeText() + ": the element was not delivered", closeCause));
+            }
+        }
+        return dropped;
     }
 
     /** True once {@link #close} was called. */

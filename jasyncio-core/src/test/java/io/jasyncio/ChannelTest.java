@@ -162,6 +162,31 @@ class ChannelTest {
     }
 
     @Test
+    void cancelByTheReceivingSideDropsTheRestAndFailsWaitingSenders() {
+        StrictLoop.run(StrictLoop.virtualTime(), () -> {
+            Channel<String> ch = Channel.bounded(1);
+            ch.send("buffered");
+            Task<Void> waiting = createTask(() -> {
+                ch.send("waiting");
+                return null;
+            });
+            Channel<String> other = Channel.rendezvous();
+            Task<String> selecting = createTask(() -> new Select<String>().onSend(ch, "selected", () -> "sent")
+                    .onReceive(other, x -> x).await());
+            settle();
+            IllegalStateException why = new IllegalStateException("consumer stopped");
+            assertThat(ch.cancel(why)).as("dropped").isEqualTo(3);
+            assertThatThrownBy(waiting::await).isInstanceOf(ChannelClosedException.class).hasCause(why)
+                    .hasMessageContaining("not delivered");
+            assertThatThrownBy(selecting::await).isInstanceOf(ChannelClosedException.class);
+            assertThatThrownBy(ch::receive).isInstanceOf(ChannelClosedException.class).hasCause(why);
+            assertThatThrownBy(() -> ch.send("late")).isInstanceOf(ChannelClosedException.class);
+            assertThat(ch.isClosedForReceive()).isTrue();
+            return null;
+        });
+    }
+
+    @Test
     void receiversAndSendersAreServedInArrivalOrder() {
         StrictLoop.run(StrictLoop.virtualTime(), () -> {
             Channel<Integer> ch = Channel.rendezvous();
