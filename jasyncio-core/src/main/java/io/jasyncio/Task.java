@@ -307,6 +307,19 @@ public final class Task<T> extends Future<T> {
         }
     }
 
+    /**
+     * The operation that {@code e} interrupted had in fact completed before the cancellation arrived
+     * (a channel send whose element a receiver already took): the caller returns normally, and the
+     * cancellation is thrown again at the task's next suspension (trio: a cancelled operation either
+     * happened or raises, never both). Call only with the error this task just caught.
+     */
+    void deliverCancellationLater(CancelledError e) {
+        if (cancelDelivery == CANCEL_NONE && cancelsRequested > 0) {
+            cancelDelivery = CANCEL_AT_NEXT;
+            cancelDeliveryMessage = e.getMessage();
+        }
+    }
+
     /** True while a cancellation is on its way to the coroutine and has not been thrown yet. */
     boolean cancellationOnItsWay() {
         return cancelDelivery != CANCEL_NONE;

@@ -69,23 +69,47 @@ public final class WaitQueue {
      * rethrows the {@link io.jasyncio.CancelledError}.
      */
     public void park(EventLoop loop, Runnable passOn) {
+        Future<Void> waiter = join(loop);
+        try {
+            waiter.await();
+        } catch (Throwable t) {
+            if (leave(waiter)) {
+                passOn.run();
+            }
+            throw t;
+        }
+        leave(waiter);
+    }
+
+    /**
+     * Joins the line without suspending, for a task that waits in several lines at once
+     * ({@link io.jasyncio.Select}): the returned future completes when this line wakes it. Every
+     * joined waiter must {@link #leave} the line exactly once, woken or not.
+     */
+    public Future<Void> join(EventLoop loop) {
         if (line == null) {
             line = new ArrayDeque<>();
         }
         Future<Void> waiter = new LabelledFuture<>(loop, action, owner);
         line.addLast(waiter);
-        try {
-            waiter.await();
-        } catch (Throwable t) {
-            if (waiter.done() && !waiter.cancelled()) {
-                woken--;
-                passOn.run();
-            } else {
-                line.remove(waiter);
-            }
-            throw t;
+        return waiter;
+    }
+
+    /**
+     * Leaves the line joined with {@link #join}. Returns true if the waiter had been woken: the
+     * caller then holds this line's wake-up and must act on it or hand it on (the rule above).
+     * A waiter not yet woken is cancelled, so no later wake-up can go to it.
+     */
+    public boolean leave(Future<Void> waiter) {
+        if (waiter.done() && !waiter.cancelled()) {
+            woken--;
+            return true;
         }
-        woken--;
+        if (line != null) {
+            line.remove(waiter);
+        }
+        waiter.cancel();
+        return false;
     }
 
     /** Wakes the first waiting task; false if none waits. */

@@ -93,7 +93,7 @@ public final class Net {
      * {@code factory}'s protocol on the connection.
      */
     public static <P extends Protocol> Connection<P> createConnection(Supplier<P> factory, String host, int port) throws IOException {
-        return createConnection(factory, host, port, null);
+        return createConnection(factory, host, port, ConnectOptions.defaults());
     }
 
     /**
@@ -103,15 +103,35 @@ public final class Net {
      */
     public static <P extends Protocol> Connection<P> createConnection(Supplier<P> factory, String host, int port, TlsOptions tls)
             throws IOException {
+        return createConnection(factory, host, port, ConnectOptions.defaults().withTls(tls));
+    }
+
+    /**
+     * Connects to {@code host:port} as {@code options} say (Happy Eyeballs, interleaving, a local
+     * address, socket options, TLS, a resolver) and starts {@code factory}'s protocol on the connection:
+     * asyncio's {@code create_connection} with its keyword arguments. With TLS it returns once the
+     * handshake is done.
+     */
+    public static <P extends Protocol> Connection<P> createConnection(Supplier<P> factory, String host, int port, ConnectOptions options)
+            throws IOException {
         Objects.requireNonNull(factory, "factory");
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(options, "options");
         EventLoop loop = Asyncio.getRunningLoop();
-        SocketChannel ch = connect(host, port);
-        P protocol = factory.get();
+        SocketChannel ch = connect(host, port, options);
+        P protocol;
+        try {
+            protocol = factory.get();
+        } catch (RuntimeException | Error e) {
+            Server.closeQuietly(ch);
+            throw e;
+        }
+        TlsOptions tls = options.tls();
         if (tls == null) {
-            return startPlain(loop, ch, protocol);
+            return startPlain(loop, ch, protocol, options);
         }
         TlsProtocol tlsProtocol = new TlsProtocol(loop, tls, protocol, false, host, port);
-        SocketTransport raw = new SocketTransport(loop, ch, tlsProtocol);
+        SocketTransport raw = newTransport(loop, ch, tlsProtocol, options);
         raw.start();
         awaitHandshake(tlsProtocol, raw);
         return new Connection<>(tlsProtocol.appTransport(), protocol);
@@ -130,21 +150,12 @@ public final class Net {
         }
     }
 
-    private static SocketChannel connect(String host, int port) throws IOException {
-        IOException failure = null;
-        for (InetSocketAddress addr : getAddrInfo(host, port)) {
-            try {
-                return openConnected(addr.getAddress() instanceof java.net.Inet6Address
-                        ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET, addr);
-            } catch (IOException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
+    private static SocketChannel connect(String host, int port, ConnectOptions options) throws IOException {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + port);
         }
-        throw failure != null ? failure : new java.net.UnknownHostException(host);
+        List<InetSocketAddress> addrs = options.resolver().resolve(host, port);
+        return HappyEyeballs.connect(addrs, options, host);
     }
 
     /** A non-blocking channel of {@code family} connected to {@code addr}; closed again if connecting fails. */
@@ -163,12 +174,47 @@ public final class Net {
         }
     }
 
-    /** Starts a plain transport on {@code ch}; returns once the protocol's connectionMade has run. */
-    private static <P extends Protocol> Connection<P> startPlain(EventLoop loop, SocketChannel ch, P protocol) {
+    /** A transport on {@code ch}, with the options' socket options applied over the transport's defaults. */
+    private static SocketTransport newTransport(EventLoop loop, SocketChannel ch, Protocol protocol, ConnectOptions options)
+            throws IOException {
         SocketTransport t = new SocketTransport(loop, ch, protocol);
+        if (HappyEyeballs.setsNoDelay(options)) {
+            HappyEyeballs.applyOptions(ch, options); // the transport turned TCP_NODELAY on; the caller said otherwise
+        }
+        return t;
+    }
+
+    /** Starts a plain transport on {@code ch}; returns once the protocol's connectionMade has run. */
+    private static <P extends Protocol> Connection<P> startPlain(EventLoop loop, SocketChannel ch, P protocol, ConnectOptions options)
+            throws IOException {
+        SocketTransport t = newTransport(loop, ch, protocol, options);
         t.start();
         Asyncio.yieldNow(); // connectionMade runs on the next turn
         return new Connection<>(t, protocol);
+    }
+
+    /**
+     * Wraps a connected socket that was accepted (or connected) elsewhere into a transport with
+     * {@code factory}'s protocol: asyncio's {@code connect_accepted_socket}. The channel is made
+     * non-blocking; it belongs to the transport from now on.
+     */
+    public static <P extends Protocol> Connection<P> connectAcceptedSocket(Supplier<P> factory, SocketChannel ch) throws IOException {
+        Objects.requireNonNull(factory, "factory");
+        Objects.requireNonNull(ch, "ch");
+        if (!ch.isConnected()) {
+            throw new IllegalArgumentException("connectAcceptedSocket() needs a connected socket, not " + ch);
+        }
+        EventLoop loop = Asyncio.getRunningLoop();
+        ch.configureBlocking(false);
+        return startPlain(loop, ch, factory.get(), ConnectOptions.defaults());
+    }
+
+    /** {@link #connectAcceptedSocket} with streams: the reader and writer of an already connected socket. */
+    public static StreamPair openAcceptedSocket(SocketChannel ch) throws IOException {
+        EventLoop loop = Asyncio.getRunningLoop();
+        StreamReader reader = new StreamReader();
+        StreamReaderProtocol protocol = connectAcceptedSocket(() -> new StreamReaderProtocol(loop, reader, null), ch).protocol();
+        return new StreamPair(reader, protocol.writer());
     }
 
     /**
@@ -197,17 +243,32 @@ public final class Net {
      */
     public static Server createServer(Supplier<? extends Protocol> factory, String host, int port, int backlog, boolean reusePort)
             throws IOException {
-        Objects.requireNonNull(factory, "factory");
-        List<InetSocketAddress> addrs = host == null ? List.of(new InetSocketAddress(port)) : getAddrInfo(host, port);
-        return listen(factory, new ArrayList<>(addrs), backlog, reusePort);
+        return createServer(factory, host, port, ServerOptions.defaults().withBacklog(backlog).withReusePort(reusePort));
     }
 
-    private static Server listen(Supplier<? extends Protocol> factory, List<SocketAddress> addrs, int backlog, boolean reusePort)
+    /**
+     * Listens on {@code host:port} as {@code options} say (backlog, {@code SO_REUSEPORT}, TLS, whether to
+     * start serving now: asyncio's {@code start_serving}). A host name that resolves to several
+     * addresses (IPv4 and IPv6) listens on each. The options' reader limit is for stream servers and
+     * is not used here.
+     */
+    public static Server createServer(Supplier<? extends Protocol> factory, String host, int port, ServerOptions options)
+            throws IOException {
+        Objects.requireNonNull(factory, "factory");
+        Objects.requireNonNull(options, "options");
+        Supplier<? extends Protocol> protocols = factory;
+        if (options.tls() != null) {
+            EventLoop loop = Asyncio.getRunningLoop();
+            TlsOptions tls = options.tls();
+            protocols = () -> new TlsProtocol(loop, tls, factory.get(), true, null, -1);
+        }
+        List<InetSocketAddress> addrs = host == null ? List.of(new InetSocketAddress(port)) : getAddrInfo(host, port);
+        return listen(protocols, new ArrayList<>(addrs), options);
+    }
+
+    private static Server listen(Supplier<? extends Protocol> factory, List<SocketAddress> addrs, ServerOptions options)
             throws IOException {
         EventLoop loop = Asyncio.getRunningLoop();
-        if (backlog < 0) {
-            throw new IllegalArgumentException("backlog must be >= 0, not " + backlog);
-        }
         List<ServerSocketChannel> channels = new ArrayList<>();
         try {
             for (SocketAddress addr : addrs) {
@@ -216,18 +277,18 @@ public final class Net {
                 channels.add(ch);
                 if (!unix) {
                     ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-                    if (reusePort) {
+                    if (options.reusePort()) {
                         ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
                     }
                 }
-                ch.bind(addr, backlog);
+                ch.bind(addr, options.backlog());
                 ch.configureBlocking(false);
             }
         } catch (IOException | RuntimeException e) {
             channels.forEach(Server::closeQuietly);
             throw e;
         }
-        return new Server(loop, channels, factory);
+        return new Server(loop, channels, factory, options.startServing());
     }
 
     // ---------------------------------------------------------------- UDP
@@ -279,7 +340,7 @@ public final class Net {
         Objects.requireNonNull(factory, "factory");
         EventLoop loop = Asyncio.getRunningLoop();
         SocketChannel ch = openConnected(StandardProtocolFamily.UNIX, UnixDomainSocketAddress.of(path));
-        return startPlain(loop, ch, factory.get());
+        return startPlain(loop, ch, factory.get(), ConnectOptions.defaults());
     }
 
     /**
@@ -288,7 +349,7 @@ public final class Net {
      */
     public static Server createUnixServer(Supplier<? extends Protocol> factory, Path path) throws IOException {
         Objects.requireNonNull(factory, "factory");
-        Server s = listen(factory, List.of(UnixDomainSocketAddress.of(path)), 100, false);
+        Server s = listen(factory, List.of(UnixDomainSocketAddress.of(path)), ServerOptions.defaults());
         s.removeOnClose(path);
         return s;
     }
@@ -326,9 +387,19 @@ public final class Net {
     }
 
     private static StreamPair openConnection(String host, int port, int limit, TlsOptions tls) throws IOException {
+        return openConnection(host, port, ConnectOptions.defaults().withLimit(limit).withTls(tls));
+    }
+
+    /**
+     * Connects as {@code options} say (Happy Eyeballs, interleaving, a local address, socket options,
+     * TLS, the reader's limit, a resolver) and returns the stream pair: asyncio's {@code open_connection}
+     * with its keyword arguments.
+     */
+    public static StreamPair openConnection(String host, int port, ConnectOptions options) throws IOException {
+        Objects.requireNonNull(options, "options");
         EventLoop loop = Asyncio.getRunningLoop();
-        StreamReader reader = new StreamReader(limit);
-        StreamReaderProtocol protocol = createConnection(() -> new StreamReaderProtocol(loop, reader, null), host, port, tls).protocol();
+        StreamReader reader = new StreamReader(options.limit());
+        StreamReaderProtocol protocol = createConnection(() -> new StreamReaderProtocol(loop, reader, null), host, port, options).protocol();
         return new StreamPair(reader, protocol.writer());
     }
 
@@ -346,6 +417,19 @@ public final class Net {
         Objects.requireNonNull(handler, "handler");
         EventLoop loop = Asyncio.getRunningLoop();
         return createServer(() -> new StreamReaderProtocol(loop, new StreamReader(), handler), host, port, tls);
+    }
+
+    /**
+     * {@link #startServer(ClientHandler, String, int)} as {@code options} say: backlog,
+     * {@code SO_REUSEPORT}, the readers' buffer limit, TLS, and whether to start serving now (asyncio's
+     * {@code start_serving}).
+     */
+    public static Server startServer(ClientHandler handler, String host, int port, ServerOptions options) throws IOException {
+        Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(options, "options");
+        EventLoop loop = Asyncio.getRunningLoop();
+        int limit = options.limit();
+        return createServer(() -> new StreamReaderProtocol(loop, new StreamReader(limit), handler), host, port, options);
     }
 
     /** {@link #startServer(ClientHandler, String, int)} with the readers' buffer limit. */
@@ -409,6 +493,65 @@ public final class Net {
                 waitFor(ch, true);
             }
         }
+    }
+
+    /**
+     * Sends the file from {@code offset} to its end over {@code ch} (asyncio's {@code sock_sendfile}),
+     * zero-copy through {@code FileChannel.transferTo}; see {@link #sockSendfile(SocketChannel,
+     * java.nio.channels.FileChannel, long, long)}.
+     */
+    public static long sockSendfile(SocketChannel ch, java.nio.channels.FileChannel file, long offset) throws IOException {
+        return sockSendfile(ch, file, offset, Long.MAX_VALUE);
+    }
+
+    /**
+     * Sends up to {@code count} bytes of {@code file} from {@code offset} over the non-blocking socket
+     * {@code ch} (asyncio's {@code sock_sendfile}): straight from the file to the socket through
+     * {@code FileChannel.transferTo} ({@code sendfile(2)} on Linux, no copy through the JVM),
+     * suspending while the socket's buffer is full. Stops early at the end of the file. Returns the bytes
+     * sent and leaves the file's position after them, as asyncio does. The file is read on the loop
+     * thread from the page cache, like asyncio's; a file on a slow disk is better sent in the fallback
+     * way (read on a worker, then written), which {@link StreamWriter#sendfile} uses for TLS.
+     *
+     * <p>Cancellation: stops; the bytes sent so far are gone (the file position says how many).
+     *
+     * @throws IllegalArgumentException for a negative offset or a count below 1
+     */
+    public static long sockSendfile(SocketChannel ch, java.nio.channels.FileChannel file, long offset, long count) throws IOException {
+        Objects.requireNonNull(ch, "ch");
+        if (ch.isBlocking()) {
+            throw new IllegalArgumentException("the channel must be non-blocking");
+        }
+        return transferFile(ch, file, offset, count);
+    }
+
+    /** The loop behind {@link #sockSendfile} and {@code SocketTransport.sendfile}. */
+    static long transferFile(SocketChannel ch, java.nio.channels.FileChannel file, long offset, long count) throws IOException {
+        Objects.requireNonNull(file, "file");
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset must be >= 0, not " + offset);
+        }
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be >= 1, not " + count);
+        }
+        long sent = 0;
+        try {
+            while (sent < count) {
+                long position = offset + sent;
+                if (position >= file.size()) {
+                    break; // the end of the file (transferTo would return 0 for ever)
+                }
+                long n = file.transferTo(position, count - sent, ch);
+                if (n > 0) {
+                    sent += n;
+                } else {
+                    waitFor(ch, true);
+                }
+            }
+        } finally {
+            file.position(offset + sent);
+        }
+        return sent;
     }
 
     private static void waitFor(SelectableChannel ch, boolean write) {

@@ -51,6 +51,10 @@ public final class SocketTransport implements Transport {
     private boolean closedByUs;
     /** Debug mode's "never closed" report (asyncio's ResourceWarning); released when the channel closes. */
     private final ResourceLeak leak;
+    /** A {@link #sendfile} is sending: writes are refused meanwhile (they would interleave with the file). */
+    private boolean sendingFile;
+    /** Tasks waiting for the write queue to empty ({@link #sendfile}); made by the first. */
+    private io.jasyncio.internal.WaitQueue emptyWaiters;
 
     SocketTransport(EventLoop loop, SocketChannel channel, Protocol protocol) {
         this.loop = loop;
@@ -153,6 +157,10 @@ public final class SocketTransport implements Transport {
         if (closedByUs) {
             throw new IllegalStateException("write() after close(): the transport is closed");
         }
+        if (sendingFile) {
+            throw new IllegalStateException("write() while sendfile() is sending a file on " + this
+                    + ": wait for sendfile() to return");
+        }
         if (lost || closing) {
             connLostCountdown++;
             if (connLostCountdown == 5) {
@@ -207,6 +215,9 @@ public final class SocketTransport implements Transport {
         }
         if (writeQueue == null) {
             loop.removeWriter(channel);
+            if (emptyWaiters != null) {
+                emptyWaiters.wakeAll();
+            }
             if (closing) {
                 lose(null);
             } else if (eofPending) {
@@ -297,6 +308,9 @@ public final class SocketTransport implements Transport {
         if (flow != null) {
             flow.clear();
         }
+        if (emptyWaiters != null) {
+            emptyWaiters.wakeAll();
+        }
         closing = true;
         loop.removeReader(channel);
         lose(exc);
@@ -325,6 +339,43 @@ public final class SocketTransport implements Transport {
                 }
             }
         });
+    }
+
+    // ---------------------------------------------------------------- sendfile
+
+    /**
+     * Sends {@code count} bytes of {@code file} from {@code offset} straight from the file to the
+     * socket ({@code FileChannel.transferTo}: {@code sendfile(2)}, zero-copy), after what is
+     * buffered; writes are refused until it returns. Returns the bytes sent.
+     * Cancellation: stops; the bytes sent so far are gone, the connection stays usable.
+     */
+    long sendfile(java.nio.channels.FileChannel file, long offset, long count) throws IOException {
+        if (sendingFile) {
+            throw new IllegalStateException("another sendfile() is already sending on " + this);
+        }
+        if (closing || lost || eofPending || eofWritten) {
+            throw new java.net.SocketException("sendfile() on a closed connection: " + this);
+        }
+        sendingFile = true;
+        try {
+            while (writeQueue != null && !lost) {
+                if (emptyWaiters == null) {
+                    emptyWaiters = new io.jasyncio.internal.WaitQueue("StreamWriter.sendfile", this);
+                }
+                emptyWaiters.park(loop);
+            }
+            if (lost) {
+                throw new java.net.SocketException("the connection was lost before sendfile() could start: " + this);
+            }
+            try {
+                return Net.transferFile(channel, file, offset, count);
+            } catch (IOException e) {
+                fatalError(e);
+                throw e;
+            }
+        } finally {
+            sendingFile = false;
+        }
     }
 
     /** The server that accepted this connection, told when it is gone; null for a client. */

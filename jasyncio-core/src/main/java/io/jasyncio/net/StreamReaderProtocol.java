@@ -22,6 +22,8 @@ public final class StreamReaderProtocol implements Protocol {
     private final EventLoop loop;
     private final StreamReader reader;
     private final Net.ClientHandler handler;
+    /** The server whose handler this protocol runs (told when the handler starts and ends), or null. */
+    private Server server;
     private StreamWriter writer;
     private boolean paused;
     private boolean connectionLost;
@@ -42,6 +44,11 @@ public final class StreamReaderProtocol implements Protocol {
         this.handler = handler;
     }
 
+    /** Set by the server that accepted the connection, before {@link #connectionMade}. */
+    void servedBy(Server s) {
+        this.server = s;
+    }
+
     /** The writer, once {@link #connectionMade} has run. */
     public StreamWriter writer() {
         return writer;
@@ -56,7 +63,13 @@ public final class StreamReaderProtocol implements Protocol {
                 handler.handle(reader, writer);
                 return null;
             });
+            if (server != null) {
+                server.handlerStarted(task);
+            }
             task.addDoneCallback(t -> {
+                if (server != null) {
+                    server.handlerDone(task);
+                }
                 if (t.cancelled()) {
                     transport.close();
                     return;

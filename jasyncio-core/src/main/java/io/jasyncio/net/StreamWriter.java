@@ -112,6 +112,63 @@ public final class StreamWriter implements AutoCloseable {
         Net.awaitHandshake(tlsProtocol, raw);
     }
 
+    /** The chunk the fallback of {@link #sendfile} reads and writes at a time. */
+    private static final int SENDFILE_CHUNK = 256 * 1024;
+
+    /**
+     * Sends {@code count} bytes of {@code file} from {@code offset} (asyncio's {@code loop.sendfile}),
+     * after what is already buffered, and returns the bytes sent (fewer at the end of the file); the
+     * file's position is left after them. Over plain TCP it is zero-copy ({@code FileChannel.transferTo},
+     * see {@link Net#sockSendfile}) and {@link #write} is refused until it returns; over TLS and other
+     * transports it falls back to reading chunks on a worker thread and writing them with
+     * {@link #drain()} in between (asyncio's fallback).
+     *
+     * <p>Cancellation: stops; what was sent is gone, the file position says how much.
+     *
+     * @throws IOException if the connection is lost, or the file cannot be read
+     */
+    public long sendfile(java.nio.channels.FileChannel file, long offset, long count) throws IOException {
+        java.util.Objects.requireNonNull(file, "file");
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset must be >= 0, not " + offset);
+        }
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be >= 1, not " + count);
+        }
+        if (transport instanceof SocketTransport raw) {
+            return raw.sendfile(file, offset, count);
+        }
+        long sent = 0;
+        try {
+            while (sent < count) {
+                long position = offset + sent;
+                int want = (int) Math.min(SENDFILE_CHUNK, count - sent);
+                ByteBuffer chunk = Asyncio.toThreadChecked(() -> {
+                    ByteBuffer b = ByteBuffer.allocate(want);
+                    while (b.hasRemaining() && file.read(b, position + b.position()) > 0) {
+                        // read until the chunk is full or the file ends
+                    }
+                    return b.flip();
+                }, IOException.class);
+                if (!chunk.hasRemaining()) {
+                    break; // the end of the file
+                }
+                int n = chunk.remaining();
+                transport.write(chunk);
+                sent += n;
+                drain();
+            }
+        } finally {
+            file.position(offset + sent);
+        }
+        return sent;
+    }
+
+    /** {@link #sendfile(java.nio.channels.FileChannel, long, long)} of the whole file. */
+    public long sendfile(java.nio.channels.FileChannel file) throws IOException {
+        return sendfile(file, 0, Long.MAX_VALUE);
+    }
+
     /** Closes the connection after flushing what is buffered. */
     @Override
     public void close() {

@@ -73,6 +73,11 @@ final class TlsProtocol implements Protocol {
     /** Upgrading a running connection (startTls): the application protocol is already started. */
     private boolean upgrade;
 
+    /** The application's protocol, which starts once the handshake is done. */
+    Protocol appProtocol() {
+        return app;
+    }
+
     TlsProtocol(EventLoop loop, TlsOptions options, Protocol app, boolean serverSide, String peerHost, int peerPort) {
         this.loop = loop;
         this.app = app;

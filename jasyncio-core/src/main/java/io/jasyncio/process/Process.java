@@ -28,7 +28,10 @@ import java.util.concurrent.TimeUnit;
  * {@code onExit()} future. asyncio's {@code wait()} is {@link #await()}, since
  * {@code Object.wait()} is final.
  *
- * <p>Return codes are the JDK's: a child killed by signal N reports 128+N.
+ * <p>Return codes follow asyncio: the exit status, or {@code -N} for a child killed by signal N
+ * that this object signalled ({@link #kill}, {@link #terminate}, {@link #sendSignal}). The JDK reports
+ * a signal death as {@code 128+N}, the way a shell does, and cannot tell it from a child that exited
+ * with that status; so a child killed by a signal from someone else reports {@code 128+N}.
  *
  * <h2>Lifetime</h2>
  * A child must not outlive the loop that started it: one still running when its loop closes (the
@@ -38,11 +41,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Process implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.jasyncio");
+    private static final int SIGKILL = 9, SIGTERM = 15;
 
     private final java.lang.Process process;
     private final StreamWriter stdin;
     private final StreamReader stdout, stderr;
     private Integer returncode;
+    /** Every signal this object sent, as a bit set (bit N: signal N), to recognise a signal death. */
+    private long signalsSent;
 
     private Process(java.lang.Process process, StreamWriter stdin, StreamReader stdout, StreamReader stderr) {
         this.process = process;
@@ -53,11 +59,25 @@ public final class Process implements AutoCloseable {
 
     /** Starts {@code command} (program and arguments, no shell). Suspends only to start it. */
     public static Process createSubprocessExec(List<String> command, Redirect stdin, Redirect stdout, Redirect stderr) throws IOException {
+        return createSubprocessExec(command, stdin, stdout, stderr, ProcessOptions.defaults());
+    }
+
+    /**
+     * Starts {@code command} (program and arguments, no shell) in the working directory and with the
+     * environment {@code options} give (asyncio's {@code cwd=}, {@code env=}).
+     *
+     * @throws java.nio.file.NoSuchFileException if the working directory does not exist
+     * @throws java.nio.file.NotDirectoryException if it is not a directory
+     * @throws IllegalArgumentException for a redirect that does not fit its stream (a file to read
+     *         as stdout...) or an empty command
+     */
+    public static Process createSubprocessExec(List<String> command, Redirect stdin, Redirect stdout, Redirect stderr,
+                                               ProcessOptions options) throws IOException {
         Objects.requireNonNull(command, "command");
         if (command.isEmpty()) {
             throw new IllegalArgumentException("command must name a program");
         }
-        return start(new ProcessBuilder(command), stdin, stdout, stderr);
+        return start(new ProcessBuilder(command), stdin, stdout, stderr, options);
     }
 
     /** {@link #createSubprocessExec(List, Redirect, Redirect, Redirect)} with every stream piped. */
@@ -70,24 +90,43 @@ public final class Process implements AutoCloseable {
 
     /** Runs {@code command} through {@code /bin/sh -c} (asyncio's {@code create_subprocess_shell}). */
     public static Process createSubprocessShell(String command, Redirect stdin, Redirect stdout, Redirect stderr) throws IOException {
-        Objects.requireNonNull(command, "command");
-        return start(new ProcessBuilder("/bin/sh", "-c", command), stdin, stdout, stderr);
+        return createSubprocessShell(command, stdin, stdout, stderr, ProcessOptions.defaults());
     }
 
-    private static Process start(ProcessBuilder pb, Redirect in, Redirect out, Redirect err) throws IOException {
+    /** {@link #createSubprocessShell(String, Redirect, Redirect, Redirect)} with a working directory and environment. */
+    public static Process createSubprocessShell(String command, Redirect stdin, Redirect stdout, Redirect stderr,
+                                                ProcessOptions options) throws IOException {
+        Objects.requireNonNull(command, "command");
+        return start(new ProcessBuilder("/bin/sh", "-c", command), stdin, stdout, stderr, options);
+    }
+
+    private static Process start(ProcessBuilder pb, Redirect in, Redirect out, Redirect err, ProcessOptions options) throws IOException {
         Objects.requireNonNull(in, "stdin");
         Objects.requireNonNull(out, "stdout");
         Objects.requireNonNull(err, "stderr");
-        if (in == Redirect.STDOUT || out == Redirect.STDOUT) {
-            throw new IllegalArgumentException("Redirect.STDOUT is only for stderr");
-        }
+        Objects.requireNonNull(options, "options");
         EventLoop loop = Asyncio.getRunningLoop();
-        pb.redirectInput(javaRedirect(in, true));
-        pb.redirectOutput(javaRedirect(out, false));
+        pb.redirectInput(in.toJava("stdin"));
+        pb.redirectOutput(out.toJava("stdout"));
         if (err == Redirect.STDOUT) {
             pb.redirectErrorStream(true);
         } else {
-            pb.redirectError(javaRedirect(err, false));
+            pb.redirectError(err.toJava("stderr"));
+        }
+        if (options.cwd() != null) {
+            java.nio.file.Path dir = options.cwd();
+            if (!java.nio.file.Files.exists(dir)) {
+                throw new java.nio.file.NoSuchFileException(dir.toString(), null, "the child's working directory does not exist");
+            }
+            if (!java.nio.file.Files.isDirectory(dir)) {
+                throw new java.nio.file.NotDirectoryException(dir.toString());
+            }
+            pb.directory(dir.toFile());
+        }
+        if (options.environment() != null) {
+            java.util.Map<String, String> env = pb.environment();
+            env.clear();
+            env.putAll(options.environment());
         }
         java.lang.Process p = pb.start();
         long pid = p.pid();
@@ -114,6 +153,7 @@ public final class Process implements AutoCloseable {
             return;
         }
         LOG.log(System.Logger.Level.WARNING, "{0} was still running when its event loop closed: killed", this);
+        signalsSent |= 1L << SIGKILL;
         process.destroyForcibly();
         try {
             process.waitFor(10, TimeUnit.SECONDS); // reap it, so no zombie is left
@@ -128,16 +168,6 @@ public final class Process implements AutoCloseable {
         r.attach(pump);
         pump.start();
         return r;
-    }
-
-    private static ProcessBuilder.Redirect javaRedirect(Redirect r, boolean input) {
-        return switch (r) {
-            case PIPE -> ProcessBuilder.Redirect.PIPE;
-            case INHERIT -> ProcessBuilder.Redirect.INHERIT;
-            case DEVNULL -> input ? ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))
-                    : ProcessBuilder.Redirect.DISCARD;
-            case STDOUT -> throw new IllegalArgumentException("Redirect.STDOUT is only for stderr");
-        };
     }
 
     /** The child's stdin, or null if not piped. */
@@ -159,10 +189,15 @@ public final class Process implements AutoCloseable {
         return process.pid();
     }
 
-    /** The exit code once {@link #await()} has seen the exit, else null. */
+    /**
+     * The exit code once the child has exited, else null: its exit status, or {@code -N} if a signal N
+     * this object sent ended it (see the class comment).
+     */
     public Integer returncode() {
         if (returncode == null && !process.isAlive()) {
-            returncode = process.exitValue();
+            int status = process.exitValue();
+            int signal = status - 128;
+            returncode = signal > 0 && signal < 64 && (signalsSent & (1L << signal)) != 0 ? -signal : status;
         }
         return returncode;
     }
@@ -219,29 +254,61 @@ public final class Process implements AutoCloseable {
         return new Output(out == null ? null : out.result(), err == null ? null : err.result(), code);
     }
 
-    /** Sends signal {@code sig} (a number, as {@code kill -s}) to the child. */
+    /**
+     * Sends signal {@code sig} (a number, as {@code kill -s}) to the child; nothing if it has exited.
+     * The loop thread never blocks: SIGTERM and SIGKILL go through the JDK's {@link ProcessHandle} at
+     * once; other signals are sent by {@code kill(1)} on a worker thread, and the calling task suspends
+     * until it has run, so the signal has been delivered when this returns. The pipes stay open (unlike
+     * {@link java.lang.Process#destroy()}, which closes them), so a child that handles the signal can
+     * still write its last words, and what it wrote before is still read.
+     *
+     * <p>Cancellation: a cancellation while {@code kill(1)} runs may come before or after the signal
+     * was sent.
+     *
+     * @throws IllegalArgumentException if {@code sig} is not between 1 and 64
+     * @throws IOException if {@code kill(1)} could not be run or refused the signal
+     */
     public void sendSignal(int sig) throws IOException {
-        if (sig <= 0) {
-            throw new IllegalArgumentException("signal must be positive: " + sig);
+        if (sig <= 0 || sig >= 64) {
+            throw new IllegalArgumentException("signal must be between 1 and 63: " + sig);
         }
         if (!process.isAlive()) {
             return;
         }
-        try {
-            new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid())).start().waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (sig == SIGTERM) {
+            terminate();
+            return;
+        }
+        if (sig == SIGKILL) {
+            kill();
+            return;
+        }
+        signalsSent |= 1L << sig;
+        String pid = Long.toString(process.pid());
+        int status = Asyncio.toThreadChecked(() -> {
+            java.lang.Process kill = new ProcessBuilder("kill", "-" + sig, pid)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return kill.waitFor();
+        }, IOException.class);
+        if (status != 0 && process.isAlive()) {
+            throw new IOException("kill -" + sig + " " + pid + " failed with status " + status);
         }
     }
 
-    /** SIGTERM. */
+    /** SIGTERM, through the JDK's {@link ProcessHandle} (never blocks; the pipes stay open). */
     public void terminate() {
-        process.destroy();
+        if (process.isAlive()) {
+            signalsSent |= 1L << SIGTERM;
+            process.toHandle().destroy();
+        }
     }
 
-    /** SIGKILL. */
+    /** SIGKILL, through the JDK's {@link ProcessHandle} (never blocks; what the child wrote can still be read). */
     public void kill() {
-        process.destroyForcibly();
+        if (process.isAlive()) {
+            signalsSent |= 1L << SIGKILL;
+            process.toHandle().destroyForcibly();
+        }
     }
 
     /**
@@ -251,9 +318,7 @@ public final class Process implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (process.isAlive()) {
-            process.destroyForcibly();
-        }
+        kill();
         if (stdin != null) {
             stdin.close();
         }

@@ -73,10 +73,14 @@ class ProcessTest {
             Process p = Process.createSubprocessExec(List.of("sleep", "60"), Redirect.DEVNULL, Redirect.DEVNULL, Redirect.DEVNULL);
             assertThat(p.returncode()).isNull();
             p.kill();
-            assertThat(p.await()).isEqualTo(128 + 9);
+            assertThat(p.await()).as("asyncio: killed by signal 9").isEqualTo(-9);
             Process q = Process.createSubprocessExec(List.of("sleep", "60"), Redirect.DEVNULL, Redirect.DEVNULL, Redirect.DEVNULL);
             q.sendSignal(15);
-            assertThat(q.await()).isEqualTo(128 + 15);
+            assertThat(q.await()).isEqualTo(-15);
+            Process r = Process.createSubprocessExec(List.of("sleep", "60"), Redirect.DEVNULL, Redirect.DEVNULL, Redirect.DEVNULL);
+            r.terminate();
+            assertThat(r.await()).isEqualTo(-15);
+            assertThat(r.returncode()).isEqualTo(-15);
             return null;
         });
     }
@@ -149,7 +153,7 @@ class ProcessTest {
                 kept = p;
                 assertThat(p.returncode()).isNull();
             }
-            assertThat(kept.returncode()).as("killed by SIGKILL: 128 + 9").isEqualTo(137);
+            assertThat(kept.returncode()).as("killed by SIGKILL (asyncio: -9)").isEqualTo(-9);
             try (Process done = Process.createSubprocessExec("true")) {
                 assertThat(done.await()).isZero();
             } // closing an exited child changes nothing

@@ -139,4 +139,69 @@ public final class ApiSnippets {
         // @end
         return new String(out.stdout()) + "exit " + out.returncode();
     }
+
+    /** A service's server as a scope: serve, then stop gracefully (a grace period, then cancel). */
+    public static String serverScope() throws Exception {
+        io.jasyncio.Event stop = new io.jasyncio.Event();
+        io.jasyncio.net.Server server = io.jasyncio.net.Net.startServer((reader, writer) -> {
+            for (byte[] line : reader) {
+                writer.write(line);
+            }
+            writer.close();
+        }, "127.0.0.1", 0);
+        Task<String> client = createTask(() -> {
+            io.jasyncio.net.StreamPair c = io.jasyncio.net.Net.openConnection("127.0.0.1", server.port());
+            c.writer().write("bye\n");
+            String answer = io.jasyncio.net.StreamReader.text(c.reader().readline());
+            stop.set();
+            c.close();
+            return answer;
+        });
+        // @start region="serverScope"
+        try (io.jasyncio.net.Server.Serving serving = server.serving()) {   // async with server:
+            stop.await();                                // e.g. until SIGTERM
+            server.shutdown(Duration.ofSeconds(10));     // stop accepting; finish or be cancelled in 10 s
+        }                                                // here every handler has returned
+        // @end
+        return client.await();
+    }
+
+    /** A producer and a consumer over a bounded channel; the consumer's loop ends at close. */
+    public static List<Integer> channel() {
+        List<Integer> got = new ArrayList<>();
+        // @start region="channel"
+        io.jasyncio.Channel<Integer> jobs = io.jasyncio.Channel.bounded(2);   // send waits while 2 are buffered
+        Task<Void> producer = createTask(() -> {
+            for (int i = 0; i < 5; i++) {
+                jobs.send(i);
+            }
+            jobs.close();                       // close(cause) would tell the consumer why
+            return null;
+        });
+        for (int job : jobs) {                  // receives until closed and drained
+            got.add(job);
+        }
+        // @end
+        producer.await();
+        return got;
+    }
+
+    /** Receive from whichever of two channels has something, or give up after a timeout. */
+    public static List<String> select() throws Exception {
+        io.jasyncio.Channel<String> prices = io.jasyncio.Channel.unbounded();
+        io.jasyncio.Channel<String> news = io.jasyncio.Channel.unbounded();
+        news.send("rates up");
+        List<String> seen = new ArrayList<>();
+        for (int round = 0; round < 2; round++) {
+            // @start region="select"
+            String event = new io.jasyncio.Select<String>()
+                    .onReceive(prices, p -> "price " + p)
+                    .onReceive(news, n -> "news " + n)
+                    .onTimeout(Duration.ofSeconds(1), () -> "quiet")
+                    .await();
+            // @end
+            seen.add(event);
+        }
+        return seen;
+    }
 }

@@ -42,4 +42,19 @@ class ApiSnippetsTest {
     void theProcessExampleCollectsTheChildsOutput() {
         assertThat(StrictLoop.run(StrictLoop.realTime(), ApiSnippets::grep)).isEqualTo("x1\nx2\nexit 0");
     }
+
+    @Test
+    void theServerScopeExampleEndsWithItsHandlers() {
+        assertThat(StrictLoop.run(StrictLoop.realTime(), ApiSnippets::serverScope)).isEqualTo("bye");
+    }
+
+    @Test
+    void theChannelExampleReceivesEverythingThenEnds() {
+        assertThat(StrictLoop.run(StrictLoop.virtualTime(), ApiSnippets::channel)).containsExactly(0, 1, 2, 3, 4);
+    }
+
+    @Test
+    void theSelectExampleTakesTheReadyChannelThenTimesOut() {
+        assertThat(StrictLoop.run(StrictLoop.virtualTime(), ApiSnippets::select)).containsExactly("news rates up", "quiet");
+    }
 }

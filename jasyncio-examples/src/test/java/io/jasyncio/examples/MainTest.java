@@ -56,7 +56,7 @@ class MainTest {
     @Test
     void unknownChapterIsOneLineAndExitTwo() {
         assertThat(run("tour", "99")).isEqualTo(2);
-        assertThat(err.toString().strip()).isEqualTo("jasyncio: there is no chapter 99: the tour has chapters 1 to 13 (see tour --list)");
+        assertThat(err.toString().strip()).isEqualTo("jasyncio: there is no chapter 99: the tour has chapters 1 to 14 (see tour --list)");
     }
 
     @Test

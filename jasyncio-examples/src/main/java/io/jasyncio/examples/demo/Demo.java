@@ -9,11 +9,12 @@ import picocli.CommandLine.Parameters;
 
 /** {@code jasyncio demo NAME}: each example runnable on its own. */
 @CommandLine.Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = io.jasyncio.examples.Main.Version.class,
-        description = "Run an example: echo-server, echo-client, chat, http-server, crawl.",
+        description = "Run an example: echo-server, echo-client, chat, kv, http-server, crawl.",
         footerHeading = "%nExamples:%n",
         footer = {"  ./jasyncio demo echo-server --port 8888            serve until Ctrl-C",
                   "  ./jasyncio demo echo-client --clients 10 --lines 5  against that server",
                   "  ./jasyncio demo chat                               a chat room (nc 127.0.0.1 8888)",
+                  "  ./jasyncio demo kv --grace 5000                    a key-value service; kill -TERM stops it gracefully",
                   "  ./jasyncio demo http-server --port 8080            a site, /echo, /slow?ms=N, a WebSocket chat (/chat.html)",
                   "  ./jasyncio demo crawl http://127.0.0.1:8000/ --max-pages 500 --db crawl.db",
                   "                                                     crawl a site, store the pages in SQLite"})
@@ -21,7 +22,7 @@ public final class Demo implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "echo-server | echo-client | chat | http-server | crawl")
+    @Parameters(index = "0", paramLabel = "NAME", description = "echo-server | echo-client | chat | kv | http-server | crawl")
     String name;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "URL", description = "crawl: the start page; links on its site are followed.")
@@ -57,6 +58,9 @@ public final class Demo implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--lines", description = "echo-client: round trips per connection (default ${DEFAULT-VALUE}).")
     int lines = 10;
 
+    @Option(names = "--grace", description = "kv: milliseconds clients get to finish at SIGTERM (default ${DEFAULT-VALUE}).")
+    long graceMillis = 10_000;
+
     @Option(names = "--root", paramLabel = "DIR", description = "http-server: serve the files of DIR instead of the bundled site.")
     java.nio.file.Path root;
 
@@ -87,6 +91,12 @@ public final class Demo implements java.util.concurrent.Callable<Integer> {
                 case "echo-server" -> Asyncio.run(() -> EchoServer.serve(host, port, out));
                 case "echo-client" -> Asyncio.run(() -> EchoClient.run(host, port, clients, lines, out));
                 case "chat" -> Asyncio.run(() -> new ChatServer(out).serve(host, port));
+                case "kv" -> {
+                    if (graceMillis < 0) {
+                        throw new CommandLine.ParameterException(spec.commandLine(), "--grace must be >= 0, not " + graceMillis);
+                    }
+                    Asyncio.run(() -> new KeyValueServer(out).serve(host, port, java.time.Duration.ofMillis(graceMillis)));
+                }
                 case "crawl" -> Asyncio.run(() -> Crawler.crawl(crawlSettings(), out));
                 case "http-server" -> {
                     if (root != null && !java.nio.file.Files.isDirectory(root)) {
@@ -95,7 +105,7 @@ public final class Demo implements java.util.concurrent.Callable<Integer> {
                     Asyncio.run(() -> new HttpServerDemo(out).serve(host, port, root, accessLog));
                 }
                 default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                        "unknown demo '" + name + "': use echo-server, echo-client, chat, http-server or crawl");
+                        "unknown demo '" + name + "': use echo-server, echo-client, chat, kv, http-server or crawl");
             }
         } catch (CancelledError interrupted) {
             out.println("stopped.");

@@ -6,13 +6,17 @@ import io.jasyncio.net.StreamReader;
 import io.jasyncio.net.StreamWriter;
 import java.io.PrintStream;
 
-/** A line echo server: one task per client, Ctrl-C stops it cleanly. */
+/**
+ * A line echo server: one task per client; Ctrl-C cancels it, and the server's scope then cancels the
+ * clients' handlers and waits until they are gone, so no task outlives {@code serve}.
+ */
 public final class EchoServer {
     private EchoServer() {}
 
     /** Serves until cancelled (Ctrl-C); prints where it listens. */
     public static Void serve(String host, int port, PrintStream out) throws Exception {
-        try (Server server = Net.startServer(EchoServer::handle, host, port)) {
+        Server server = Net.startServer(EchoServer::handle, host, port);
+        try (Server.Serving serving = server.serving()) {
             out.println("echo server listening on " + server.sockets() + " (Ctrl-C to stop)");
             server.serveForever();
         }

@@ -11,7 +11,7 @@ import io.jasyncio.TaskDump;
 import java.time.Duration;
 import java.util.List;
 
-/** Chapter 13: a program that hangs, found with ps/pstree and the deadlock detector, then fixed. */
+/** Chapter 14: a program that hangs, found with ps/pstree and the deadlock detector, then fixed. */
 final class FindingAHang implements Chapter {
     @Override
     public String title() {

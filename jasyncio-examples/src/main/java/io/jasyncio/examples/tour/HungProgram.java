@@ -10,7 +10,7 @@ import io.jasyncio.Lock;
 import io.jasyncio.TaskGroup;
 
 /**
- * The program chapter 13 debugs: a bank moves money between two accounts while a report reads both, and a
+ * The program chapter 14 debugs: a bank moves money between two accounts while a report reads both, and a
  * notifier waits for the day's rates. {@linkplain #day(boolean) The broken version} hangs twice over: the
  * transfer and the report take the two accounts' locks in opposite orders (a deadlock), and nobody ever
  * sets the rates event (a forgotten Event). The fixed version takes the locks in one order and loads the

@@ -14,7 +14,7 @@ public final class Tour {
     /** The chapters, in tour order (chapter n is {@code CHAPTERS.get(n - 1)}). */
     public static final List<Chapter> CHAPTERS = List.of(new Coroutines(), new Await(), new AsyncProgramming(),
             new AsyncioModel(), new CreatingCoroutines(), new TheEventLoop(), new Tasks(), new Concurrently(),
-            new AsyncWith(), new SleepVersusThreadSleep(), new UseCases(), new TheGil(),
+            new AsyncWith(), new SleepVersusThreadSleep(), new UseCases(), new TheGil(), new Services(),
             new FindingAHang());
 
     /** Runs one chapter on its own event loop and returns its measurement. */

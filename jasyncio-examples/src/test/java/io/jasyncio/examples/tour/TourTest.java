@@ -48,14 +48,14 @@ class TourTest {
 
     @Test
     void aHungProgramIsFoundWithTheTaskTreeAndTheDeadlockDetectorThenFixed() {
-        FindingAHang.Result r = (FindingAHang.Result) Tour.runChapter(13, out, false, virtual);
+        FindingAHang.Result r = (FindingAHang.Result) Tour.runChapter(14, out, false, virtual);
         assertThat(r.tree()).contains("name=notifier, state=PENDING, awaiting=Event.await on Event[unset, waiters=1] at HungProgram.java:")
                 .contains("name=transfer, state=PENDING, awaiting=Lock.acquire on Lock[locked by report, waiters=1] at HungProgram.java:30")
                 .contains("name=report, state=PENDING, awaiting=Lock.acquire on Lock[locked by transfer, waiters=1] at HungProgram.java:30");
         assertThat(r.deadlocks()).startsWith("deadlock: ").contains("waits for a Lock held by transfer at HungProgram.java:30")
                 .contains("waits for a Lock held by report at HungProgram.java:30");
         assertThat(r.fixedFinished()).isTrue();
-        assertThat(text()).contains("Chapter 13. Finding a hang").contains("└ awaits Task[name=transfer").contains("finished: true");
+        assertThat(text()).contains("Chapter 14. Finding a hang").contains("└ awaits Task[name=transfer").contains("finished: true");
     }
 
     @Test
@@ -148,7 +148,20 @@ class TourTest {
     }
 
     @Test
+    void servicesSuperviseStartOnReadinessGiveUpQuietlyShieldCleanUpAndSelect() {
+        Services.Results r = (Services.Results) Tour.runChapter(13, out, false, real);
+        assertThat(r.supervised()).containsExactlyInAnyOrder("a done", "c done");
+        assertThat(r.failureSeen()).isEqualTo("worker b broke");
+        assertThat(r.echoed()).isEqualTo("ready before the first connection");
+        assertThat(r.gaveUp()).isNull();
+        assertThat(r.secondsLeft()).isBetween(0.0, 5.0);
+        assertThat(r.cleanup()).containsExactly("connection returned to the pool", "request cancelled");
+        assertThat(r.selected()).containsExactly("got order 1", "got order 2", "alert: stock low", "quiet");
+        assertThat(text()).contains("Chapter 13").contains("supervise:");
+    }
+
+    @Test
     void listNamesEveryChapter() {
-        assertThat(Tour.CHAPTERS).hasSize(13);
+        assertThat(Tour.CHAPTERS).hasSize(14);
     }
 }
