@@ -17,7 +17,8 @@ import java.util.Locale;
  * }</pre>
  *
  * <h2>States</h2>
- * <table>
+ * <table class="striped">
+ * <caption>Parser states</caption>
  * <tr><th>state</th><th>waits for</th><th>next</th></tr>
  * <tr><td>HEAD</td><td>a blank line ending the head</td><td>BODY_LENGTH, CHUNK_SIZE, BODY_UNTIL_EOF, END, or
  *     HEAD again after a 1xx; UPGRADED after 101 or a CONNECT's 2xx</td></tr>

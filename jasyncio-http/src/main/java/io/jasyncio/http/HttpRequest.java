@@ -143,7 +143,7 @@ public final class HttpRequest {
      * order, like {@link #queryParams()}. Reads the whole body (suspends); multipart forms are not parsed.
      *
      * @throws HttpStatusException 415 if the body is not a urlencoded form, 400 if it is malformed
-     * @throws IOException if reading the body fails (413 over the size limit)
+     * @throws java.io.IOException if reading the body fails (413 over the size limit)
      */
     public Map<String, List<String>> form() throws java.io.IOException {
         String type = header("Content-Type");
