@@ -29,8 +29,33 @@ public final class VirtualThreadEngine implements Engine {
     }
 
     @Override
-    public Strand newStrand(Runnable body) {
+    public Object newStrand(Runnable body) {
         return new VirtualStrand(body);
+    }
+
+    @Override
+    public void resume(Object strand) {
+        ((VirtualStrand) strand).resume();
+    }
+
+    @Override
+    public void suspend(Object strand) {
+        ((VirtualStrand) strand).suspend();
+    }
+
+    @Override
+    public Thread thread(Object strand) {
+        return ((VirtualStrand) strand).thread;
+    }
+
+    @Override
+    public StackTraceElement[] suspendedStack(Object strand) {
+        return ((VirtualStrand) strand).suspendedStack();
+    }
+
+    @Override
+    public boolean tasksHaveOwnThreads() {
+        return true;
     }
 
     @Override
@@ -71,20 +96,21 @@ public final class VirtualThreadEngine implements Engine {
         }
     }
 
-    private static final class VirtualStrand extends Strand {
+    /** A strand on a virtual thread of its own; the baton is {@code state}. */
+    private static final class VirtualStrand {
         private static final int NEW = 0, RUNNING = 1, PARKED = 2, DONE = 3;
 
         private final Runnable body;
         private volatile int state = NEW;
         private volatile Thread resumer;
+        /** Written before the thread starts, by the baton holder; read by EventLoop.current() on the thread itself. */
         private Thread thread;
 
         VirtualStrand(Runnable body) {
             this.body = body;
         }
 
-        @Override
-        public void resume() {
+        void resume() {
             resumer = Thread.currentThread();
             int before = state;
             state = RUNNING;
@@ -110,8 +136,7 @@ public final class VirtualThreadEngine implements Engine {
             }
         }
 
-        @Override
-        public void suspend() {
+        void suspend() {
             Thread back = resumer;
             state = PARKED;
             LockSupport.unpark(back);
@@ -120,13 +145,7 @@ public final class VirtualThreadEngine implements Engine {
             }
         }
 
-        @Override
-        public Thread thread() {
-            return thread;
-        }
-
-        @Override
-        public StackTraceElement[] suspendedStack() {
+        StackTraceElement[] suspendedStack() {
             Thread t = thread;
             return state == PARKED && t != null ? t.getStackTrace() : new StackTraceElement[0];
         }
