@@ -62,27 +62,43 @@ final class ClassHistogram {
         return new ClassHistogram(rows);
     }
 
-    /** Total bytes of the live heap counted by this histogram. */
+    /**
+     * Total bytes of the live objects counted by this histogram, without the GC's filler arrays
+     * ({@code jdk.internal.vm.FillerElement[]}: unused heap made parsable, not objects of the
+     * program; they come and go between two histograms by megabytes, which is why a figure from
+     * {@code totalMemory() - freeMemory()} can even turn negative).
+     */
     long totalBytes() {
         long sum = 0;
         for (Row r : rows.values()) {
-            sum += r.bytes();
+            if (!r.className().equals(FILLER)) {
+                sum += r.bytes();
+            }
         }
         return sum;
     }
 
+    private static final String FILLER = "[Ljdk.internal.vm.FillerElement;";
+
     /**
-     * The classes whose bytes grew from {@code before} to this histogram by at least
-     * {@code minBytesPerUnit} per unit ({@code units} objects of interest), largest first, as a text
-     * table: bytes per unit, instances per unit, class; then the total per unit.
+     * The classes whose bytes changed from {@code before} to this histogram by at least
+     * {@code minBytesPerUnit} per unit ({@code units} objects of interest), largest growth first
+     * (shrinking ones last, negative), as a text table: bytes per unit, instances per unit, class;
+     * then the total per unit.
      */
-    String perUnitGrowthSince(ClassHistogram before, int units, double minBytesPerUnit) {
+    String perUnitChangeSince(ClassHistogram before, int units, double minBytesPerUnit) {
         List<Row> grown = new ArrayList<>();
+        for (Row then : before.rows.values()) {
+            if (!rows.containsKey(then.className()) && then.bytes() / (double) units >= minBytesPerUnit
+                    && !then.className().equals(FILLER)) {
+                grown.add(new Row(then.className(), -then.instances(), -then.bytes()));
+            }
+        }
         for (Row now : rows.values()) {
             Row then = before.rows.get(now.className());
             long db = now.bytes() - (then == null ? 0 : then.bytes());
             long di = now.instances() - (then == null ? 0 : then.instances());
-            if (db / (double) units >= minBytesPerUnit) {
+            if (Math.abs(db / (double) units) >= minBytesPerUnit && !now.className().equals(FILLER)) {
                 grown.add(new Row(now.className(), di, db));
             }
         }
@@ -93,7 +109,7 @@ final class ClassHistogram {
                     r.instances() / (double) units, r.className()));
         }
         sb.append(String.format(Locale.ROOT, "%10.1f %10s  %s%n", (totalBytes() - before.totalBytes()) / (double) units,
-                "", "total (every class)"));
+                "", "total (every class, GC fillers excepted)"));
         return sb.toString();
     }
 }

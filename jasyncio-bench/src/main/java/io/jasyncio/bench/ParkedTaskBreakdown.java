@@ -59,7 +59,7 @@ public final class ParkedTaskBreakdown {
         }
         sleep(0.05); // every task starts and parks
         String report = measure ? "engine " + Asyncio.getRunningLoop().engine() + ", " + n + " tasks parked in " + how
-                + ", bytes per task:\n" + ClassHistogram.take().perUnitGrowthSince(before, n, 0.5) : "";
+                + ", bytes per task:\n" + ClassHistogram.take().perUnitChangeSince(before, n, 0.5) : "";
         tasks.forEach(Task::cancel);
         Asyncio.gatherSettled(tasks);
         return report;

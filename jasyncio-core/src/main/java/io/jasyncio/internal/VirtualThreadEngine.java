@@ -20,7 +20,11 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class VirtualThreadEngine implements Engine {
 
-    private static final Thread.Builder.OfVirtual STRANDS = Thread.ofVirtual().name("jasyncio-task-", 0);
+    /**
+     * Task threads are unnamed: a name costs 64 B per task (a String and its bytes), and a thread
+     * dump shows the task's frames anyway ({@code TaskDump} names the tasks).
+     */
+    private static final Thread.Builder.OfVirtual STRANDS = Thread.ofVirtual();
     private static final Thread.Builder.OfVirtual LOOPS = Thread.ofVirtual().name("jasyncio-loop-", 0);
 
     @Override
@@ -96,8 +100,11 @@ public final class VirtualThreadEngine implements Engine {
         }
     }
 
-    /** A strand on a virtual thread of its own; the baton is {@code state}. */
-    private static final class VirtualStrand {
+    /**
+     * A strand on a virtual thread of its own; the baton is {@code state}. It is its thread's
+     * {@code Runnable} itself (a {@code this::runBody} would cost 16 B per task).
+     */
+    private static final class VirtualStrand implements Runnable {
         private static final int NEW = 0, RUNNING = 1, PARKED = 2, DONE = 3;
 
         private final Runnable body;
@@ -116,7 +123,7 @@ public final class VirtualThreadEngine implements Engine {
             state = RUNNING;
             if (before == NEW) {
                 synchronized (STRANDS) {
-                    thread = STRANDS.unstarted(this::runBody);
+                    thread = STRANDS.unstarted(this);
                 }
                 thread.start();
             } else {
@@ -127,7 +134,9 @@ public final class VirtualThreadEngine implements Engine {
             }
         }
 
-        private void runBody() {
+        /** The thread's body: not to be called by anyone else. */
+        @Override
+        public void run() {
             try {
                 body.run();
             } finally {
