@@ -70,7 +70,7 @@ public final class CallGraph {
     public static CallGraph capture(Future<?> future) {
         Objects.requireNonNull(future, "future");
         EventLoop loop = future.loop;
-        if (loop.isRunning() && EventLoop.RUNNING.get() != loop) {
+        if (loop.isRunning() && EventLoop.current() != loop) {
             throw new IllegalStateException("captureCallGraph() must run on the future's own loop thread: use"
                     + " loop.callSoonThreadsafe(...) or Asyncio.runCoroutineThreadsafe(...) from other threads");
         }

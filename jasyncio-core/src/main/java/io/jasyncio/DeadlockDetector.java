@@ -91,7 +91,7 @@ public final class DeadlockDetector {
         if (t.done()) {
             return null;
         }
-        Lock lock = t.blockedOnLock;
+        Lock lock = t.blockedOnLock();
         if (lock != null) {
             return lock.owner();
         }
@@ -99,7 +99,7 @@ public final class DeadlockDetector {
     }
 
     private static String reason(Task<?> t) {
-        Lock lock = t.blockedOnLock;
+        Lock lock = t.blockedOnLock();
         Task<?> next = waitsFor(t);
         String name = next == null ? "?" : next.getName();
         return lock != null ? "waits for a Lock held by " + name : "awaits task " + name;

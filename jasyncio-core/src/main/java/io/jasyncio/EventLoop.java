@@ -57,8 +57,18 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class EventLoop implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.jasyncio");
 
-    /** The loop running on this thread (for task threads of the virtual-thread engine too). */
-    static final ThreadLocal<EventLoop> RUNNING = new ThreadLocal<>();
+    /**
+     * The loop running on this thread: set on the loop's own thread only. Task threads of the
+     * virtual-thread engine are found through {@link #virtualLoops} instead (see {@link #current()}).
+     */
+    private static final ThreadLocal<EventLoop> RUNNING = new ThreadLocal<>();
+
+    /**
+     * The loops of the virtual-thread engine running now (copy on write; few: one per loop thread).
+     * Their tasks run on threads of their own, which must not get a {@code ThreadLocalMap} (136 B per
+     * task: a {@code ThreadLocal.get()} creates one even to answer null).
+     */
+    private static volatile EventLoop[] virtualLoops = new EventLoop[0];
 
     /** Yields that may skip a loop turn in a row when nothing else can run (see mayYieldWithoutSwitch). */
     private static final int FAST_YIELD_BUDGET = 64;
@@ -141,8 +151,45 @@ public final class EventLoop implements AutoCloseable {
 
     /** The loop running on the current thread, or null. */
     static EventLoop runningOrNull() {
-        EventLoop l = RUNNING.get();
+        EventLoop l = current();
         return l != null && l.running ? l : null;
+    }
+
+    /**
+     * The loop whose baton the current thread holds: its own thread, or (virtual-thread engine) the
+     * thread of the task it runs now; null elsewhere.
+     *
+     * <p>Implementation notes. A task thread of the virtual-thread engine is recognised by identity:
+     * it is the thread of its loop's current task. That read is safe from any thread: the thread
+     * holding loop A's baton sees A's {@code currentTask} through the baton's happens-before edge,
+     * and a racy read of another loop's {@code currentTask} yields that loop's task or null, whose
+     * thread is never this one. The thread-local is read only after that, so a task thread never
+     * creates a {@code ThreadLocalMap}.
+     */
+    static EventLoop current() {
+        Thread me = Thread.currentThread();
+        if (me.isVirtual()) {
+            for (EventLoop l : virtualLoops) {
+                Task<?> t = l.currentTask;
+                if (t != null && t.runningThread() == me) {
+                    return l;
+                }
+            }
+        }
+        return RUNNING.get();
+    }
+
+    private static synchronized void virtualLoopStarted(EventLoop loop) {
+        EventLoop[] now = virtualLoops;
+        EventLoop[] next = java.util.Arrays.copyOf(now, now.length + 1);
+        next[now.length] = loop;
+        virtualLoops = next;
+    }
+
+    private static synchronized void virtualLoopStopped(EventLoop loop) {
+        List<EventLoop> rest = new ArrayList<>(List.of(virtualLoops));
+        rest.remove(loop);
+        virtualLoops = rest.toArray(new EventLoop[0]);
     }
 
     /**
@@ -164,6 +211,10 @@ public final class EventLoop implements AutoCloseable {
         thread = Thread.currentThread();
         RUNNING.set(this);
         running = true;
+        boolean ownTaskThreads = engine.tasksHaveOwnThreads();
+        if (ownTaskThreads) {
+            virtualLoopStarted(this);
+        }
         if (debug) {
             watchdog = SlowStepWatchdog.start(this);
         }
@@ -180,6 +231,9 @@ public final class EventLoop implements AutoCloseable {
             if (watchdog != null) {
                 watchdog.stop();
                 watchdog = null;
+            }
+            if (ownTaskThreads) {
+                virtualLoopStopped(this);
             }
             RUNNING.remove();
             thread = null;
@@ -493,7 +547,7 @@ public final class EventLoop implements AutoCloseable {
         Objects.requireNonNull(callback, "callback");
         checkClosed();
         Handle h = new Handle(this, callback);
-        if (running && RUNNING.get() == this) {
+        if (running && current() == this) {
             ready.add(h); // from the loop itself: keep the order callSoon would give
             return h;
         }
@@ -626,7 +680,7 @@ public final class EventLoop implements AutoCloseable {
         if (FlightEvents.recording) {
             FlightEvents.taskCreated(task); // JFR hook
         }
-        if (eagerStart && running && RUNNING.get() == this) {
+        if (eagerStart && running && current() == this) {
             task.step();
         } else {
             ready.add(task);
@@ -712,13 +766,6 @@ public final class EventLoop implements AutoCloseable {
     /** The task whose code is running now, or null (between tasks, in plain callbacks). */
     public Task<?> currentTask() {
         return currentTask;
-    }
-
-    /** Marks the current thread as one of this loop's threads (virtual-thread engine task bodies). */
-    void bindCurrentThread() {
-        if (RUNNING.get() != this) {
-            RUNNING.set(this);
-        }
     }
 
     // ================================================================ executors
@@ -874,7 +921,7 @@ public final class EventLoop implements AutoCloseable {
     /** Debug mode: see {@link LoopOptions#debug()}. */
     public void setDebug(boolean on) {
         this.debug = on;
-        if (running && on && watchdog == null && RUNNING.get() == this) {
+        if (running && on && watchdog == null && current() == this) {
             watchdog = SlowStepWatchdog.start(this);
         }
     }
@@ -955,7 +1002,7 @@ public final class EventLoop implements AutoCloseable {
     }
 
     void checkThread() {
-        if (debug && running && RUNNING.get() != this) {
+        if (debug && running && current() != this) {
             throw new IllegalStateException("a non-thread-safe operation was called on an event loop from thread "
                     + Thread.currentThread().getName() + ", which does not run it; use loop.callSoonThreadsafe(...)"
                     + " or Asyncio.runCoroutineThreadsafe(...) from other threads");

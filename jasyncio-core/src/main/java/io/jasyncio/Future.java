@@ -40,13 +40,17 @@ import java.util.function.Consumer;
  */
 public class Future<T> {
 
-    static final int PENDING = 0, RESULT = 1, EXCEPTION = 2, CANCELLED = 3;
+    static final byte PENDING = 0, RESULT = 1, EXCEPTION = 2, CANCELLED = 3;
 
     final EventLoop loop;
-    int state = PENDING;
-    private T result;
-    private Throwable exception;
-    String cancelMessage;
+    byte state = PENDING;
+    /**
+     * What the future ended with, read by {@code state}: the value (RESULT), the Throwable
+     * (EXCEPTION), or for CANCELLED the message (a String, or null) or the very CancelledError to
+     * rethrow (a Task's, rule d of {@link Task}). One field rather than three: every future and
+     * every task carries it.
+     */
+    private Object outcome;
     /** null, a single Consumer/Task, or an ArrayList of them, in registration order. */
     private Object callbacks;
     private UnretrievedFailure unretrieved;
@@ -84,10 +88,10 @@ public class Future<T> {
     public T result() {
         switch (state) {
             case RESULT:
-                return result;
+                return resultValue();
             case EXCEPTION:
                 markRetrieved();
-                throw Sneaky.raise(exception);
+                throw Sneaky.raise((Throwable) outcome);
             case CANCELLED:
                 CancelledError e = cancelledError();
                 if (loop.isDebug()) {
@@ -109,7 +113,7 @@ public class Future<T> {
                 return null;
             case EXCEPTION:
                 markRetrieved();
-                return exception;
+                return (Throwable) outcome;
             case CANCELLED:
                 throw cancelledError();
             default:
@@ -117,8 +121,19 @@ public class Future<T> {
         }
     }
 
-    CancelledError cancelledError() {
-        return new CancelledError(cancelMessage);
+    /** The error a cancelled future rethrows: the one kept by {@link #finishCancelled(CancelledError)}, else a new one. */
+    final CancelledError cancelledError() {
+        return outcome instanceof CancelledError kept ? kept : new CancelledError((String) outcome);
+    }
+
+    /** The message of a cancelled future (null if none was given). */
+    final String cancelMessage() {
+        return outcome instanceof CancelledError kept ? kept.getMessage() : (String) outcome;
+    }
+
+    @SuppressWarnings("unchecked")
+    private T resultValue() {
+        return (T) outcome;
     }
 
     /** Debug mode: the current task is receiving {@code e} (see {@link SwallowedCancellation}). */
@@ -191,20 +206,27 @@ public class Future<T> {
     }
 
     final void finishResult(T value) {
-        result = value;
+        outcome = value;
         state = RESULT;
         scheduleCallbacks();
     }
 
     final void finishException(Throwable exception) {
-        this.exception = exception;
+        outcome = exception;
         state = EXCEPTION;
         unretrieved = UnretrievedFailure.watch(this, loop, exception, describeForReport(), true);
         scheduleCallbacks();
     }
 
     final void finishCancelled(String message) {
-        cancelMessage = message;
+        outcome = message;
+        state = CANCELLED;
+        scheduleCallbacks();
+    }
+
+    /** Cancelled with {@code error} itself: awaiting the future rethrows that very object. */
+    final void finishCancelled(CancelledError error) {
+        outcome = error;
         state = CANCELLED;
         scheduleCallbacks();
     }
@@ -212,12 +234,12 @@ public class Future<T> {
     /** Gives {@code dest} this (done) future's outcome: asyncio's {@code _copy_future_state}. */
     final void copyOutcomeTo(Future<T> dest) {
         switch (state) {
-            case RESULT -> dest.setResult(result);
+            case RESULT -> dest.setResult(resultValue());
             case EXCEPTION -> {
                 markRetrieved();
-                dest.setException(exception);
+                dest.setException((Throwable) outcome);
             }
-            case CANCELLED -> dest.cancel(cancelMessage);
+            case CANCELLED -> dest.cancel(cancelMessage());
             default -> throw new AssertionError("copyOutcomeTo() needs a done future: " + this);
         }
     }
@@ -228,7 +250,7 @@ public class Future<T> {
 
     /** The stored exception without marking it retrieved (observability: JFR events). */
     final Throwable peekException() {
-        return exception;
+        return state == EXCEPTION ? (Throwable) outcome : null;
     }
 
     /** True unless the future failed and nobody has read the exception yet. */
@@ -387,9 +409,9 @@ public class Future<T> {
     final String stateText() {
         return switch (state) {
             case PENDING -> "state=PENDING";
-            case RESULT -> "state=FINISHED, result=" + result;
-            case EXCEPTION -> "state=FINISHED, exception=" + exception;
-            default -> "state=CANCELLED" + (cancelMessage != null ? ", message=" + cancelMessage : "");
+            case RESULT -> "state=FINISHED, result=" + outcome;
+            case EXCEPTION -> "state=FINISHED, exception=" + outcome;
+            default -> "state=CANCELLED" + (cancelMessage() != null ? ", message=" + cancelMessage() : "");
         };
     }
 }

@@ -66,7 +66,7 @@ final class GatheringFuture<T> extends Future<List<Outcome<T>>> {
         }
         if (!settled) {
             if (child.cancelled()) {
-                finishCancelled(child.cancelMessage);
+                finishCancelled(child.cancelMessage());
                 return;
             }
             Throwable exc = child.exception();

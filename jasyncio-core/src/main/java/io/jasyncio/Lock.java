@@ -46,7 +46,7 @@ public final class Lock extends LoopBound {
         EventLoop loop = loop();
         Task<?> me = Task.currentOrNull();
         if (me != null) {
-            me.blockedOnLock = this; // observability hook, read by DeadlockDetector
+            me.setBlockedOnLock(this); // observability hook, read by DeadlockDetector
             if (loop.isDebug()) {
                 DeadlockDetector.reportIfCycleThrough(me);
             }
@@ -57,7 +57,7 @@ public final class Lock extends LoopBound {
             } while (locked); // a wake-up is a hint: take the lock only if it is still free
         } finally {
             if (me != null) {
-                me.blockedOnLock = null;
+                me.setBlockedOnLock(null);
             }
         }
         take();

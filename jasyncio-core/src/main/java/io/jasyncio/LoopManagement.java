@@ -174,7 +174,7 @@ final class LoopManagement implements EventLoopMXBean {
 
     /** {@code reading} run on the loop's thread, or directly when it does not run; null if it does not answer. */
     private <T> T onLoop(Supplier<T> reading) {
-        if (EventLoop.RUNNING.get() == loop || !loop.isRunning()) {
+        if (EventLoop.current() == loop || !loop.isRunning()) {
             return reading.get();
         }
         CompletableFuture<T> answer = new CompletableFuture<>();

@@ -1,7 +1,6 @@
 package io.jasyncio;
 
 import io.jasyncio.internal.Sneaky;
-import io.jasyncio.internal.Strand;
 import io.jasyncio.internal.UserFrames;
 import java.io.PrintStream;
 import java.util.Objects;
@@ -19,7 +18,7 @@ import java.util.Objects;
  *  DONE      | the Future part is done                   | -
  * </pre>
  * Invariants: (1) a task is resumed only from NEW or PARKED, so a stale or duplicate wake-up is
- * harmless; (2) while PARKED it waits on at most one future ({@code waiter}) or one sleep timer,
+ * harmless; (2) while PARKED it waits on at most one future or one sleep timer ({@code waitingFor}),
  * or it is in the loop's ready queue; (3) the loop holds every task that is not done (asyncio keeps
  * only weak references, so an unreferenced pending task could vanish, cpython gh-88831; here it
  * cannot).
@@ -55,57 +54,116 @@ import java.util.Objects;
  */
 public final class Task<T> extends Future<T> {
 
-    private static final int NEW = 0, RUNNING = 1, PARKED = 2, DONE = 3;
-    private static final int CANCEL_NONE = 0, CANCEL_AT_NEXT = 1, CANCEL_VIA_FUTURE = 2, CANCEL_VIA_WAKEUP = 3;
+    private static final byte NEW = 0, RUNNING = 1, PARKED = 2, DONE = 3;
+    private static final byte CANCEL_NONE = 0, CANCEL_AT_NEXT = 1, CANCEL_VIA_FUTURE = 2, CANCEL_VIA_WAKEUP = 3;
+
+    /**
+     * The body of every task's strand: one shared object (a per-task {@code this::body} costs 16 B
+     * per task). It runs inside the first {@link #step()}, which made the task its loop's current one.
+     */
+    private static final Runnable STRAND_BODY = () -> EventLoop.current().currentTask.body();
 
     private final Coroutine<T> coroutine;
-    private final Strand strand;
+    /** The engine's strand (see {@link io.jasyncio.internal.Engine}): opaque, handed back to the engine. */
+    private final Object strand;
     private final long id;
     private String name;
-    private int run = NEW;
-
+    private byte run = NEW;
+    /** How the cancellation on its way is delivered: see the class comment. */
+    private byte cancelDelivery = CANCEL_NONE;
     /** Cancellation requests not yet taken back by uncancel(). */
     private int cancelsRequested;
-    /** How the cancellation on its way is delivered: see the class comment. */
-    private int cancelDelivery = CANCEL_NONE;
-    private String cancelDeliveryMessage;
-    /** The CancelledError the coroutine let escape (rule d). */
-    private CancelledError cancelledWith;
-    /** The future this task is suspended on, or null. */
-    private Future<?> waiter;
-    /** The timer of the sleep this task is suspended in, or null (a sleep needs no future). */
-    private TimerHandle sleepTimer;
+    /**
+     * What this task is suspended on (invariant 2): the {@link Future} it awaits, the
+     * {@link TimerHandle} of its sleep (a sleep needs no future), or null.
+     */
+    private Object waitingFor;
     /** Innermost open Timeout, TaskGroup or Shield of this task (each links to the one around it). */
     Scope scope;
-    /** The innermost open shielded block, or null (rule e). */
-    private Shield shield;
 
     /** This task's own context (a copy of its creator's; null while empty). */
     Context context;
-    /** What the thread bindings replaced on the thread running this task's current step, or null. */
-    private Object[] bindingsOnThisThread;
+    /** State most tasks never need, made on first use (null until then): see {@link Seldom}. */
+    private Seldom seldom;
 
     /** The loop's intrusive list of unfinished tasks (invariant 3). */
     Task<?> prevLive, nextLive;
+
+    /**
+     * The fields few tasks ever set, kept out of every task's own object (each parked task pays for
+     * its fields: W4 of docs/benchmarks.md). The CancelledError the coroutine let escape (rule d)
+     * needs no field at all: it is the cancelled Future's outcome.
+     */
+    private static final class Seldom {
+        /** The message of the cancellation on its way (while {@code cancelDelivery != NONE}). */
+        String cancelDeliveryMessage;
+        /** The innermost open shielded block, or null (rule e). */
+        Shield shield;
+        /** What the thread bindings replaced on the thread running this task's current step, or null. */
+        Object[] bindingsOnThisThread;
+        /** Observability hook: the Lock this task is waiting to acquire, or null (set by Lock, read by DeadlockDetector). */
+        Lock blockedOnLock;
+    }
+
+    private Seldom seldom() {
+        Seldom s = seldom;
+        if (s == null) {
+            seldom = s = new Seldom();
+        }
+        return s;
+    }
+
+    private String cancelDeliveryMessage() {
+        Seldom s = seldom;
+        return s == null ? null : s.cancelDeliveryMessage;
+    }
+
+    private void setCancelDeliveryMessage(String message) {
+        if (message != null || seldom != null) {
+            seldom().cancelDeliveryMessage = message;
+        }
+    }
+
+    private Shield shield() {
+        Seldom s = seldom;
+        return s == null ? null : s.shield;
+    }
+
+    /** Puts the thread bindings of the current context on this thread, keeping what they replace. */
+    private void installBindings() {
+        Object[] replaced = Context.installBindings(loop.currentContext);
+        if (replaced != null || seldom != null) {
+            seldom().bindingsOnThisThread = replaced;
+        }
+    }
+
+    /** Takes this task's thread bindings off the thread again. */
+    private void restoreBindings() {
+        Seldom s = seldom;
+        if (s != null && s.bindingsOnThisThread != null) {
+            Context.restoreBindings(s.bindingsOnThisThread);
+            s.bindingsOnThisThread = null;
+        }
+    }
 
     Task(EventLoop loop, String name, Coroutine<T> coroutine) {
         super(loop);
         this.coroutine = Objects.requireNonNull(coroutine, "coroutine");
         this.name = name;
         this.id = loop.nextTaskId();
-        this.strand = loop.engine.newStrand(this::body);
+        this.strand = loop.engine.newStrand(STRAND_BODY);
     }
 
     // ---------------------------------------------------------------- the current task
 
     /** The task running on the current thread's loop, or null. */
     static Task<?> currentOrNull() {
-        EventLoop loop = EventLoop.RUNNING.get();
+        EventLoop loop = EventLoop.current();
         return loop == null ? null : loop.currentTask;
     }
 
     static Task<?> currentOrThrow(String what) {
-        EventLoop loop = EventLoop.RUNNING.get();
+        EventLoop loop = EventLoop.current();
         Task<?> t = loop == null ? null : loop.currentTask;
         if (t == null) {
             throw new IllegalStateException(what + " must be called from inside a jasyncio task: start the program"
@@ -132,7 +190,7 @@ public final class Task<T> extends Future<T> {
         }
         FlightEvents.TaskStep flight = FlightEvents.recording ? FlightEvents.stepStarted() : null; // JFR hook
         try {
-            strand.resume();
+            l.engine.resume(strand);
         } finally {
             if (flight != null) {
                 FlightEvents.stepEnded(flight, this);
@@ -147,17 +205,15 @@ public final class Task<T> extends Future<T> {
     }
 
     private void body() {
-        loop.bindCurrentThread();
         run = RUNNING;
-        bindingsOnThisThread = Context.installBindings(loop.currentContext);
+        installBindings();
         T value;
         try {
             throwPendingCancellation(); // cancelled before its first step
             value = coroutine.call();
         } catch (CancelledError e) {
             finish();
-            cancelledWith = e;
-            finishCancelled(e.getMessage());
+            finishCancelled(e); // rule d: awaiting the task rethrows this very object
             return;
         } catch (Throwable t) {
             finish();
@@ -167,7 +223,7 @@ public final class Task<T> extends Future<T> {
         finish();
         if (cancelDelivery == CANCEL_AT_NEXT) {
             // Cancelled right before the coroutine returned: asyncio reports the task cancelled.
-            finishCancelled(cancelDeliveryMessage);
+            finishCancelled(cancelDeliveryMessage());
         } else {
             if (cancelsRequested > 0 && loop.isDebug()) {
                 loop.swallowedCancellation().returnedNormally(this); // debug-mode detector hook
@@ -177,10 +233,9 @@ public final class Task<T> extends Future<T> {
     }
 
     private void finish() {
-        Context.restoreBindings(bindingsOnThisThread);
-        bindingsOnThisThread = null;
+        restoreBindings();
         run = DONE;
-        waiter = null;
+        waitingFor = null;
         loop.taskFinished(this);
     }
 
@@ -191,12 +246,12 @@ public final class Task<T> extends Future<T> {
      */
     private void park() {
         run = PARKED;
-        Context.restoreBindings(bindingsOnThisThread);
+        restoreBindings();
         try {
-            strand.suspend();
+            loop.engine.suspend(strand);
         } finally {
             run = RUNNING;
-            bindingsOnThisThread = Context.installBindings(loop.currentContext);
+            installBindings();
         }
     }
 
@@ -210,11 +265,11 @@ public final class Task<T> extends Future<T> {
                     + " use fut.toCompletableFuture() with Asyncio.await(...) or runCoroutineThreadsafe");
         }
         fut.addWaiter(this);
-        waiter = fut;
+        waitingFor = fut;
         if (fut instanceof Task<?> && loop.isDebug()) {
             DeadlockDetector.reportIfCycleThrough(this); // debug-mode hook: a deadlock is reported as it forms
         }
-        if (cancelDelivery == CANCEL_AT_NEXT && fut.cancel(cancelDeliveryMessage)) {
+        if (cancelDelivery == CANCEL_AT_NEXT && fut.cancel(cancelDeliveryMessage())) {
             cancelDelivery = CANCEL_VIA_FUTURE; // delivered through the future, as asyncio's __step does
         }
         try {
@@ -223,14 +278,14 @@ public final class Task<T> extends Future<T> {
             fut.removeWaiter(this);
             throw pinned;
         } finally {
-            waiter = null;
+            waitingFor = null;
         }
         if (cancelDelivery == CANCEL_VIA_FUTURE) {
             // The cancellation went to the awaited future; for a task that is only a request, so
             // this task gets the outcome it ended with (asyncio: its CancelledError, or whatever
             // it raised or returned instead): Future.await() reads it.
             cancelDelivery = CANCEL_NONE;
-            cancelDeliveryMessage = null;
+            setCancelDeliveryMessage(null);
             return;
         }
         throwPendingCancellation();
@@ -246,14 +301,13 @@ public final class Task<T> extends Future<T> {
             cancelDelivery = CANCEL_VIA_WAKEUP; // asyncio cancels the sleep's future at once
             loop.enqueue(this);
         } else {
-            sleepTimer = loop.wakeAtNanos(loop.nowNanos() + nanos, this);
+            waitingFor = loop.wakeAtNanos(loop.nowNanos() + nanos, this);
         }
         try {
             park();
         } finally {
-            TimerHandle t = sleepTimer;
-            if (t != null) { // only if the suspension itself failed (pinned)
-                sleepTimer = null;
+            if (waitingFor instanceof TimerHandle t) { // only if the suspension itself failed (pinned)
+                waitingFor = null;
                 t.cancel();
             }
         }
@@ -272,8 +326,8 @@ public final class Task<T> extends Future<T> {
 
     /** The sleep's timer fired. */
     void sleepOver(TimerHandle timer) {
-        if (sleepTimer == timer) {
-            sleepTimer = null;
+        if (waitingFor == timer) {
+            waitingFor = null;
             loop.enqueue(this);
         }
     }
@@ -297,8 +351,8 @@ public final class Task<T> extends Future<T> {
     private void throwPendingCancellation() {
         if (cancelDelivery != CANCEL_NONE) {
             cancelDelivery = CANCEL_NONE;
-            String message = cancelDeliveryMessage;
-            cancelDeliveryMessage = null;
+            String message = cancelDeliveryMessage();
+            setCancelDeliveryMessage(null);
             CancelledError e = new CancelledError(message);
             if (loop.isDebug()) {
                 loop.swallowedCancellation().raised(this, e); // debug-mode detector hook
@@ -316,7 +370,7 @@ public final class Task<T> extends Future<T> {
     void deliverCancellationLater(CancelledError e) {
         if (cancelDelivery == CANCEL_NONE && cancelsRequested > 0) {
             cancelDelivery = CANCEL_AT_NEXT;
-            cancelDeliveryMessage = e.getMessage();
+            setCancelDeliveryMessage(e.getMessage());
         }
     }
 
@@ -333,12 +387,6 @@ public final class Task<T> extends Future<T> {
     void popScope(Scope s) {
         assert scope == s : "scopes close in the reverse order of opening: " + s + " is not innermost in " + this;
         scope = s.outer;
-    }
-
-    @Override
-    CancelledError cancelledError() {
-        CancelledError e = cancelledWith;
-        return e != null ? e : super.cancelledError();
     }
 
     // ---------------------------------------------------------------- cancellation API
@@ -365,22 +413,21 @@ public final class Task<T> extends Future<T> {
         if (cancelDelivery != CANCEL_NONE) {
             return true; // rule (a)
         }
-        Shield s = shield;
+        Shield s = shield();
         if (s != null && !s.encloses(from)) {
             s.holdBack(message); // rule (e)
             return true;
         }
-        cancelDeliveryMessage = message;
-        TimerHandle sleeping = sleepTimer;
-        if (sleeping != null) {
-            sleepTimer = null;
+        setCancelDeliveryMessage(message);
+        Object w = waitingFor;
+        if (w instanceof TimerHandle sleeping) {
+            waitingFor = null;
             sleeping.cancel();
             cancelDelivery = CANCEL_VIA_WAKEUP;
             loop.enqueue(this);
             return true;
         }
-        Future<?> w = waiter;
-        if (w != null && w.cancel(message)) {
+        if (w instanceof Future<?> awaited && awaited.cancel(message)) {
             cancelDelivery = CANCEL_VIA_FUTURE;
             return true;
         }
@@ -391,27 +438,29 @@ public final class Task<T> extends Future<T> {
     /** Enters a shielded block: a cancellation already armed but not thrown is held back too. */
     void enterShield(Shield s) {
         pushScope(s);
-        s.outerShield = shield;
-        shield = s;
+        Seldom rare = seldom();
+        s.outerShield = rare.shield;
+        rare.shield = s;
         if (cancelDelivery == CANCEL_AT_NEXT) {
-            s.holdBack(cancelDeliveryMessage);
+            s.holdBack(rare.cancelDeliveryMessage);
             cancelDelivery = CANCEL_NONE;
-            cancelDeliveryMessage = null;
+            rare.cancelDeliveryMessage = null;
         }
     }
 
     /** Leaves a shielded block: what it held back is armed again (or held by the shield around it). */
     void exitShield(Shield s) {
         popScope(s);
-        shield = s.outerShield;
+        Seldom rare = seldom(); // made by enterShield
+        rare.shield = s.outerShield;
         if (!s.heldBack() || cancelsRequested == 0) {
             return; // nothing held, or every request was taken back meanwhile
         }
-        if (shield != null) {
-            shield.holdBack(s.heldBackMessage());
+        if (rare.shield != null) {
+            rare.shield.holdBack(s.heldBackMessage());
         } else if (cancelDelivery == CANCEL_NONE) {
             cancelDelivery = CANCEL_AT_NEXT;
-            cancelDeliveryMessage = s.heldBackMessage();
+            rare.cancelDeliveryMessage = s.heldBackMessage();
         }
     }
 
@@ -429,7 +478,7 @@ public final class Task<T> extends Future<T> {
             cancelsRequested--;
             if (cancelsRequested == 0 && cancelDelivery == CANCEL_AT_NEXT) {
                 cancelDelivery = CANCEL_NONE;
-                cancelDeliveryMessage = null;
+                setCancelDeliveryMessage(null);
             }
         }
         return cancelsRequested;
@@ -471,7 +520,7 @@ public final class Task<T> extends Future<T> {
      */
     public StackTraceElement[] getStack() {
         if (run == PARKED) {
-            return strand.suspendedStack();
+            return loop.engine.suspendedStack(strand);
         }
         if (run == RUNNING && Task.currentOrNull() == this) {
             StackTraceElement[] s = new Throwable().getStackTrace();
@@ -480,17 +529,27 @@ public final class Task<T> extends Future<T> {
         return new StackTraceElement[0];
     }
 
-    /** Observability hook: the Lock this task is waiting to acquire, or null (set by Lock, read by DeadlockDetector). */
-    Lock blockedOnLock;
+    /** Observability hook: the Lock this task is waiting to acquire, or null (read by DeadlockDetector). */
+    Lock blockedOnLock() {
+        Seldom s = seldom;
+        return s == null ? null : s.blockedOnLock;
+    }
+
+    /** Observability hook, set by Lock while this task waits to acquire {@code lock} (null: no longer). */
+    void setBlockedOnLock(Lock lock) {
+        if (lock != null || seldom != null) {
+            seldom().blockedOnLock = lock;
+        }
+    }
 
     /** Observability hook: the future this task is suspended on, or null (read by {@link CallGraph}). */
     Future<?> awaiting() {
-        return waiter;
+        return waitingFor instanceof Future<?> f ? f : null;
     }
 
     /** Observability hook: the timer of the sleep this task is suspended in, or null (read by {@link CallGraph}). */
     TimerHandle sleepTimer() {
-        return sleepTimer;
+        return waitingFor instanceof TimerHandle t ? t : null;
     }
 
     /** Observability hook: the innermost open scope (its TaskGroups know their children; read by {@link CallGraph}). */
@@ -505,7 +564,7 @@ public final class Task<T> extends Future<T> {
 
     /** The thread running this task's code while it runs, or null when that is the loop's thread. */
     Thread runningThread() {
-        return strand.thread();
+        return loop.engine.thread(strand);
     }
 
     /** Prints the task and its stack, like asyncio's {@code print_stack}. */

@@ -35,6 +35,44 @@ class LoopGroupTest {
         }
     }
 
+    /**
+     * With several loops running at once, every task finds its own loop and itself as the current
+     * task at every step (the virtual-thread engine recognises a task thread as its loop's current
+     * task's thread, without a thread-local on task threads).
+     */
+    @Test
+    void tasksOfParallelLoopsAlwaysFindTheirOwnLoop() throws Exception {
+        try (LoopGroup group = new LoopGroup(3)) {
+            List<CompletableFuture<Integer>> results = new ArrayList<>();
+            for (EventLoop loop : group.loops()) {
+                results.add(Asyncio.runCoroutineThreadsafe(() -> {
+                    List<Task<Integer>> tasks = new ArrayList<>();
+                    for (int t = 0; t < 20; t++) {
+                        tasks.add(Asyncio.createTask(() -> {
+                            Task<?> me = Asyncio.currentTask();
+                            int wrong = 0;
+                            for (int i = 0; i < 200; i++) {
+                                Asyncio.yieldNow();
+                                if (Asyncio.getRunningLoop() != loop || Asyncio.currentTask() != me) {
+                                    wrong++;
+                                }
+                            }
+                            return wrong;
+                        }));
+                    }
+                    int wrong = 0;
+                    for (int w : Asyncio.gather(tasks)) {
+                        wrong += w;
+                    }
+                    return wrong;
+                }, loop));
+            }
+            for (CompletableFuture<Integer> r : results) {
+                assertThat(r.get(60, TimeUnit.SECONDS)).isZero();
+            }
+        }
+    }
+
     @Test
     void closeCancelsRemainingTasksAndRunsTheirFinally() throws Exception {
         List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());

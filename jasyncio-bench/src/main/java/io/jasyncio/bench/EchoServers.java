@@ -1,7 +1,9 @@
 package io.jasyncio.bench;
 
 import io.jasyncio.Asyncio;
+import io.jasyncio.LoopGroup;
 import io.jasyncio.LoopOptions;
+import io.jasyncio.net.GroupServer;
 import io.jasyncio.net.Net;
 import io.jasyncio.net.Protocol;
 import io.jasyncio.net.Server;
@@ -16,7 +18,13 @@ import java.nio.ByteBuffer;
  * taskset -c 0 java -Xms2g -Xmx2g -cp jasyncio-bench.jar io.jasyncio.bench.EchoServers streams 25000
  * </pre>
  * {@code protocol}: {@code dataReceived -> transport.write} (asyncio's Protocol / Netty's handler);
- * {@code streams}: one task per connection, {@code read(65536)}, {@code write}, {@code drain()}.
+ * {@code streams}: one task per connection, {@code read(65536)}, {@code write}, {@code drain()};
+ * {@code group N}: the protocol server on each of N loops ({@link LoopGroup}, one port through
+ * {@link GroupServer} and {@code SO_REUSEPORT}), for echo scaling with cores: run it pinned to
+ * N cores and compare with {@code protocol} on one.
+ * <pre>
+ * taskset -c 0,1 java -Xms2g -Xmx2g -cp jasyncio-bench.jar io.jasyncio.bench.EchoServers group 25000 2
+ * </pre>
  */
 public final class EchoServers {
     private EchoServers() {}
@@ -36,9 +44,20 @@ public final class EchoServers {
         }
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         String kind = args.length > 0 ? args[0] : "protocol";
         int port = args.length > 1 ? Integer.parseInt(args[1]) : 25000;
+        if (kind.equals("group")) {
+            int loops = args.length > 2 ? Integer.parseInt(args[2]) : Runtime.getRuntime().availableProcessors();
+            try (LoopGroup group = new LoopGroup(loops);
+                 GroupServer server = GroupServer.create(group, EchoProtocol::new, "127.0.0.1", port)) {
+                System.out.println("jasyncio protocol echo server on " + loops + " loops (" + group.loops().get(0).engine()
+                        + " engine) on 127.0.0.1:" + server.port() + "; stop with Ctrl-C");
+                System.out.flush();
+                new java.util.concurrent.CountDownLatch(1).await(); // serve until the process is stopped
+            }
+            return;
+        }
         Asyncio.run(() -> {
             Server server = switch (kind) {
                 case "protocol" -> Net.createServer(EchoProtocol::new, "127.0.0.1", port);
@@ -53,7 +72,7 @@ public final class EchoServers {
                     }
                     w.close();
                 }, "127.0.0.1", port);
-                default -> throw new IllegalArgumentException("unknown server " + kind + ": use protocol or streams");
+                default -> throw new IllegalArgumentException("unknown server " + kind + ": use protocol, streams or group");
             };
             System.out.println("jasyncio " + kind + " echo server (" + Asyncio.getRunningLoop().engine()
                     + " engine) on 127.0.0.1:" + server.port());

@@ -24,7 +24,8 @@ import java.util.Map;
  *
  * <pre>
  * usage: PeerWorkloads WORKLOAD [warmup rounds]   WORKLOAD = w1|w2|w3|w3e|w3y|w4|w5
- *        PeerWorkloads --short                    every workload, few rounds, beside the peers
+ *        PeerWorkloads --short                    every workload, few rounds, beside the peers' recorded figures
+ *        PeerWorkloads --short --peers KIT [--chart FILE.png]   beside the kit's Kotlin peer measured in the same run
  * </pre>
  * Output: one JSON line per round and one with the median, in the peers' format.
  */
@@ -185,12 +186,48 @@ public final class PeerWorkloads {
         }
     }
 
+    /**
+     * The short run beside the peer kit's Kotlin workloads measured now, one workload after the
+     * other with the same rounds; prints the table and writes the ratio chart to {@code chart}.
+     */
+    private static void sideBySide(java.nio.file.Path kit, java.nio.file.Path chart) throws Exception {
+        if (!PeerComparison.kitBuilt(kit)) {
+            System.err.println("bench: the peer kit at " + kit + " is not built (run its scripts/build.sh)");
+            System.exit(2);
+        }
+        System.out.printf("jasyncio %s engine beside Kotlin coroutines (peer kit %s), measured in this run, %d CPU(s)"
+                + " visible; short runs (1-2 warm-up, 3 measured rounds)%n", engine(), kit, Runtime.getRuntime().availableProcessors());
+        List<PeerComparison.Row> rows = new ArrayList<>();
+        for (Map.Entry<String, String> w : PeerComparison.units().entrySet()) {
+            boolean heavy = w.getKey().equals("w4") || w.getKey().equals("w5");
+            int warmup = heavy ? 1 : 2;
+            System.err.printf("bench: %s jasyncio ...%n", w.getKey());
+            double ours = median(w.getKey(), warmup, 3, false);
+            System.err.printf("bench: %s Kotlin ...%n", w.getKey());
+            double peer = PeerComparison.kotlinMedian(kit, w.getKey(), warmup, 3);
+            rows.add(new PeerComparison.Row(w.getKey(), w.getValue(), ours, peer));
+        }
+        String table = PeerComparison.table(rows);
+        System.out.print(table);
+        System.setProperty("java.awt.headless", "true"); // drawing needs no display
+        PeerComparison.writeChart(rows, chart);
+        java.nio.file.Path tableFile = chart.resolveSibling(chart.getFileName().toString().replaceFirst("\\.png$", "") + ".md");
+        java.nio.file.Files.writeString(tableFile, table);
+        System.out.println("chart of the ratios: " + chart.toAbsolutePath() + " (table beside it: " + tableFile.toAbsolutePath() + ")");
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length == 0 || args[0].equals("--help")) {
             System.out.println("usage: PeerWorkloads WORKLOAD [warmup rounds] | --short   (WORKLOAD = w1|w2|w3|w3e|w3y|w4|w5)");
             return;
         }
         if (args[0].equals("--short")) {
+            java.nio.file.Path kit = args.length > 2 && args[1].equals("--peers") ? java.nio.file.Path.of(args[2]) : null;
+            if (kit != null) {
+                sideBySide(kit, args.length > 4 && args[3].equals("--chart") ? java.nio.file.Path.of(args[4])
+                        : java.nio.file.Path.of("bench-report.png"));
+                return;
+            }
             System.out.printf("jasyncio %s engine, %d CPU(s) visible; short runs (1-2 warm-up, 3 measured rounds)%n",
                     engine(), Runtime.getRuntime().availableProcessors());
             System.out.printf("%-5s %12s  %-34s %s%n", "", "jasyncio", "unit", "peers (PEERS.md, same unit)");

@@ -78,74 +78,64 @@ public final class ContinuationEngine implements Engine {
         return "continuation";
     }
 
+    /** The strand is the {@code Continuation} itself: no wrapper object per task. */
     @Override
-    public Strand newStrand(Runnable body) {
-        return new ContinuationStrand(body);
+    public Object newStrand(Runnable body) {
+        try {
+            return NEW.invokeExact(SCOPE, body);
+        } catch (Throwable t) {
+            throw Sneaky.raise(t);
+        }
+    }
+
+    @Override
+    public void resume(Object strand) {
+        try {
+            RUN.invokeExact(strand);
+        } catch (Throwable t) {
+            throw Sneaky.raise(t);
+        }
+    }
+
+    @Override
+    public void suspend(Object strand) {
+        boolean yielded;
+        try {
+            yielded = (boolean) YIELD.invokeExact(SCOPE);
+        } catch (IllegalStateException pinned) {
+            throw new IllegalStateException("cannot suspend here: the JVM pinned this coroutine to its thread ("
+                    + pinned.getMessage() + "). Suspend outside class initializers and native frames"
+                    + " (and on JDK 21-23 outside synchronized blocks), or use a jasyncio Lock instead of"
+                    + " synchronized", pinned);
+        } catch (Throwable t) {
+            throw Sneaky.raise(t);
+        }
+        if (!yielded) {
+            throw new IllegalStateException("cannot suspend here: this code is not running inside a jasyncio task");
+        }
+    }
+
+    @Override
+    public Thread thread(Object strand) {
+        return null;
+    }
+
+    @Override
+    public StackTraceElement[] suspendedStack(Object strand) {
+        try {
+            return (StackTraceElement[]) STACK.invokeExact(strand);
+        } catch (Throwable t) {
+            return new StackTraceElement[0];
+        }
+    }
+
+    @Override
+    public boolean tasksHaveOwnThreads() {
+        return false;
     }
 
     @Override
     public void runLoop(Runnable loopBody) {
         loopBody.run();
-    }
-
-    private static final class ContinuationStrand extends Strand {
-        private final Object continuation;
-        private boolean suspended;
-
-        ContinuationStrand(Runnable body) {
-            try {
-                continuation = NEW.invokeExact(SCOPE, body);
-            } catch (Throwable t) {
-                throw Sneaky.raise(t);
-            }
-        }
-
-        @Override
-        public void resume() {
-            suspended = false;
-            try {
-                RUN.invokeExact(continuation);
-            } catch (Throwable t) {
-                throw Sneaky.raise(t);
-            }
-        }
-
-        @Override
-        public void suspend() {
-            boolean yielded;
-            suspended = true;
-            try {
-                yielded = (boolean) YIELD.invokeExact(SCOPE);
-            } catch (IllegalStateException pinned) {
-                suspended = false;
-                throw new IllegalStateException("cannot suspend here: the JVM pinned this coroutine to its thread ("
-                        + pinned.getMessage() + "). Suspend outside class initializers and native frames"
-                        + " (and on JDK 21-23 outside synchronized blocks), or use a jasyncio Lock instead of"
-                        + " synchronized", pinned);
-            } catch (Throwable t) {
-                throw Sneaky.raise(t);
-            }
-            if (!yielded) {
-                suspended = false;
-                throw new IllegalStateException("cannot suspend here: this code is not running inside a jasyncio task");
-            }
-        }
-
-        @Override
-        public Thread thread() {
-            return null;
-        }
-
-        @Override
-        public StackTraceElement[] suspendedStack() {
-            if (!suspended) {
-                return new StackTraceElement[0];
-            }
-            try {
-                return (StackTraceElement[]) STACK.invokeExact(continuation);
-            } catch (Throwable t) {
-                return new StackTraceElement[0];
-            }
-        }
     }
 }

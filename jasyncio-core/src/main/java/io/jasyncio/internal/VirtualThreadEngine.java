@@ -20,7 +20,11 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class VirtualThreadEngine implements Engine {
 
-    private static final Thread.Builder.OfVirtual STRANDS = Thread.ofVirtual().name("jasyncio-task-", 0);
+    /**
+     * Task threads are unnamed: a name costs 64 B per task (a String and its bytes), and a thread
+     * dump shows the task's frames anyway ({@code TaskDump} names the tasks).
+     */
+    private static final Thread.Builder.OfVirtual STRANDS = Thread.ofVirtual();
     private static final Thread.Builder.OfVirtual LOOPS = Thread.ofVirtual().name("jasyncio-loop-", 0);
 
     @Override
@@ -29,8 +33,33 @@ public final class VirtualThreadEngine implements Engine {
     }
 
     @Override
-    public Strand newStrand(Runnable body) {
+    public Object newStrand(Runnable body) {
         return new VirtualStrand(body);
+    }
+
+    @Override
+    public void resume(Object strand) {
+        ((VirtualStrand) strand).resume();
+    }
+
+    @Override
+    public void suspend(Object strand) {
+        ((VirtualStrand) strand).suspend();
+    }
+
+    @Override
+    public Thread thread(Object strand) {
+        return ((VirtualStrand) strand).thread;
+    }
+
+    @Override
+    public StackTraceElement[] suspendedStack(Object strand) {
+        return ((VirtualStrand) strand).suspendedStack();
+    }
+
+    @Override
+    public boolean tasksHaveOwnThreads() {
+        return true;
     }
 
     @Override
@@ -71,26 +100,30 @@ public final class VirtualThreadEngine implements Engine {
         }
     }
 
-    private static final class VirtualStrand extends Strand {
+    /**
+     * A strand on a virtual thread of its own; the baton is {@code state}. It is its thread's
+     * {@code Runnable} itself (a {@code this::runBody} would cost 16 B per task).
+     */
+    private static final class VirtualStrand implements Runnable {
         private static final int NEW = 0, RUNNING = 1, PARKED = 2, DONE = 3;
 
         private final Runnable body;
         private volatile int state = NEW;
         private volatile Thread resumer;
+        /** Written before the thread starts, by the baton holder; read by EventLoop.current() on the thread itself. */
         private Thread thread;
 
         VirtualStrand(Runnable body) {
             this.body = body;
         }
 
-        @Override
-        public void resume() {
+        void resume() {
             resumer = Thread.currentThread();
             int before = state;
             state = RUNNING;
             if (before == NEW) {
                 synchronized (STRANDS) {
-                    thread = STRANDS.unstarted(this::runBody);
+                    thread = STRANDS.unstarted(this);
                 }
                 thread.start();
             } else {
@@ -101,7 +134,9 @@ public final class VirtualThreadEngine implements Engine {
             }
         }
 
-        private void runBody() {
+        /** The thread's body: not to be called by anyone else. */
+        @Override
+        public void run() {
             try {
                 body.run();
             } finally {
@@ -110,8 +145,7 @@ public final class VirtualThreadEngine implements Engine {
             }
         }
 
-        @Override
-        public void suspend() {
+        void suspend() {
             Thread back = resumer;
             state = PARKED;
             LockSupport.unpark(back);
@@ -120,13 +154,7 @@ public final class VirtualThreadEngine implements Engine {
             }
         }
 
-        @Override
-        public Thread thread() {
-            return thread;
-        }
-
-        @Override
-        public StackTraceElement[] suspendedStack() {
+        StackTraceElement[] suspendedStack() {
             Thread t = thread;
             return state == PARKED && t != null ? t.getStackTrace() : new StackTraceElement[0];
         }
