@@ -29,6 +29,12 @@ final class PipeReaderPump implements Transport, Runnable {
     private final StreamReader reader;
     private final Thread thread;
     private volatile boolean paused;
+    /**
+     * One chunk at most on its way to the loop: the pump reads the next only after the loop fed the last
+     * to the reader, so a busy loop cannot let the reader's buffer grow past its pause threshold by more
+     * than one chunk (the pause flag is set by the loop, and only when it has run the feed).
+     */
+    private final java.util.concurrent.Semaphore delivered = new java.util.concurrent.Semaphore(1);
     /** Closed by the loop: the reader got its EOF then, and the thread reports nothing more. */
     private volatile boolean closed;
 
@@ -56,7 +62,16 @@ final class PipeReaderPump implements Transport, Runnable {
                     break;
                 }
                 ByteBuffer copy = ByteBuffer.wrap(java.util.Arrays.copyOf(chunk, n));
-                post(() -> reader.feedData(copy));
+                if (!awaitDelivery()) {
+                    break;
+                }
+                post(() -> {
+                    try {
+                        reader.feedData(copy);
+                    } finally {
+                        delivered.release();
+                    }
+                });
             }
             post(reader::feedEof);
         } catch (IOException e) {
@@ -67,6 +82,21 @@ final class PipeReaderPump implements Transport, Runnable {
             } catch (IOException ignored) {
                 // the pipe is finished either way
             }
+        }
+    }
+
+    /** Waits until the previous chunk reached the reader; false if the pipe or the loop closed meanwhile. */
+    private boolean awaitDelivery() {
+        try {
+            while (!delivered.tryAcquire(50, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                if (closed || loop.isClosed()) {
+                    return false; // the feed will never run: nobody reads any more
+                }
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
