@@ -182,7 +182,8 @@ final class ContentDecoder implements HttpBody.Decoder {
         return (b[o] & 0xffL) | (b[o + 1] & 0xffL) << 8 | (b[o + 2] & 0xffL) << 16 | (b[o + 3] & 0xffL) << 24;
     }
 
-    private static byte[] concat(byte[] a, byte[] b) {
+    /** {@code a} then {@code b} in one array ({@code b} itself when {@code a} is empty). */
+    static byte[] concat(byte[] a, byte[] b) {
         if (a.length == 0) {
             return b;
         }

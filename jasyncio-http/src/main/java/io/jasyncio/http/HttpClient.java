@@ -208,8 +208,8 @@ public final class HttpClient implements AutoCloseable {
 
     /** Reads a small redirect body so its connection can serve the next hop; a large one is dropped with the connection. */
     private static void drainForReuse(ClientResponse response) throws IOException {
-        String length = response.header("Content-Length");
-        if (length != null && length.length() < 8 && Long.parseLong(length.trim()) <= REDIRECT_BODY_DRAIN_LIMIT) {
+        Long length = HttpParser.contentLength(response.headers()); // as the parser framed the body
+        if (length != null && length <= REDIRECT_BODY_DRAIN_LIMIT) {
             response.body().discard();
         } else {
             response.close();
@@ -347,7 +347,7 @@ public final class HttpClient implements AutoCloseable {
         var writer = c.streams.writer();
         byte[] inMemory = body == null ? null : body.inMemory();
         if (body == null || (inMemory != null && !expectContinue)) {
-            writer.write(inMemory == null ? head : concat(head, inMemory));
+            writer.write(inMemory == null ? head : ContentDecoder.concat(head, inMemory));
             withDeadline(deadline, total, url, () -> { writer.drain(); return null; });
         } else {
             writer.write(head);
@@ -408,7 +408,8 @@ public final class HttpClient implements AutoCloseable {
         };
     }
 
-    private ClientResponse responseFor(PooledConnection c, URI url, String method, ResponseHead head, List<URI> redirects) {
+    private ClientResponse responseFor(PooledConnection c, URI url, String method, ResponseHead head, List<URI> redirects)
+            throws HttpParseException {
         if (cookies != null) {
             List<String> setCookies = head.headers().getAll("Set-Cookie");
             if (!setCookies.isEmpty()) {
@@ -420,9 +421,9 @@ public final class HttpClient implements AutoCloseable {
             }
         }
         int status = head.status();
-        String length = head.headers().get("Content-Length");
+        Long length = HttpParser.contentLength(head.headers()); // already validated by the parser: never throws here
         boolean empty = method.equals("HEAD") || status == 204 || status == 304 || status == 101
-                || (length != null && length.trim().equals("0") && !head.headers().contains("Transfer-Encoding"));
+                || (length != null && length == 0 && !head.headers().contains("Transfer-Encoding"));
         HttpBody body = new HttpBody(c.events, head.headers().get("Content-Type") == null ? HttpBody.DEFAULT_TEXT
                 : HttpBody.charsetOf(head.headers(), HttpBody.DEFAULT_TEXT), options.limits().maxBodyBytes(), empty && status != 101);
         if (options.decompress() && !empty) {
@@ -573,13 +574,6 @@ public final class HttpClient implements AutoCloseable {
         String s = url.toASCIIString();
         int hash = s.indexOf('#');
         return hash < 0 ? s : s.substring(0, hash);
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = new byte[a.length + b.length];
-        System.arraycopy(a, 0, out, 0, a.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 
     private static double seconds(Duration d) {

@@ -394,7 +394,7 @@ public final class HttpParser {
     }
 
     /** The one Content-Length, or null; duplicates must agree (RFC 9110 §8.6). */
-    private static Long contentLength(HttpHeaders headers) throws HttpParseException {
+    static Long contentLength(HttpHeaders headers) throws HttpParseException {
         Long length = null;
         for (String value : headers.getAll("Content-Length")) {
             for (String part : value.split(",", -1)) {
