@@ -67,6 +67,13 @@ final class LagHistogram {
         return max;
     }
 
+    /** Forgets every sample (the loop's per-second window starts over). */
+    void reset() {
+        java.util.Arrays.fill(counts, 0);
+        total = 0;
+        max = 0;
+    }
+
     long count() {
         return total;
     }

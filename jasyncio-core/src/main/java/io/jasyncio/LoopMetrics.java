@@ -24,10 +24,15 @@ package io.jasyncio;
  * @param lagP99Nanos      99th percentile lag, in nanoseconds
  * @param lagMaxNanos      the longest lag measured, in nanoseconds (exact)
  * @param lagSamples       turns measured
+ * @param recentLagP50Nanos median lag of the turns of the last full window of about a second (the window of
+ *                         {@code stepsPerSecond}; 0 before one): what a lag plot over time shows
+ * @param recentLagP99Nanos 99th percentile lag of that window
+ * @param recentLagMaxNanos the longest lag of that window
  * @param slowSteps        steps longer than the slow callback duration (debug mode)
  * @param measuring        whether lag and rate are being measured
  */
 public record LoopMetrics(int tasksAlive, int readyQueueLength, long steps, double stepsPerSecond,
-                          long lagP50Nanos, long lagP99Nanos, long lagMaxNanos, long lagSamples, long slowSteps,
+                          long lagP50Nanos, long lagP99Nanos, long lagMaxNanos, long lagSamples,
+                          long recentLagP50Nanos, long recentLagP99Nanos, long recentLagMaxNanos, long slowSteps,
                           boolean measuring) {
 }

@@ -16,6 +16,20 @@ class LagHistogramTest {
     }
 
     @Test
+    void resetForgetsEverySample() {
+        LagHistogram h = new LagHistogram();
+        h.record(5_000_000);
+        h.record(7);
+        h.reset();
+        assertThat(h.count()).isZero();
+        assertThat(h.max()).isZero();
+        assertThat(h.percentile(0.99)).isZero();
+        h.record(100);
+        assertThat(h.max()).isEqualTo(100);
+        assertThat(h.percentile(0.5)).isBetween(100L, 113L);
+    }
+
+    @Test
     void percentilesAreWithinTheRelativeErrorAndNeverBelowTheTruth() {
         LagHistogram h = new LagHistogram();
         long[] values = new long[10_000];

@@ -57,6 +57,34 @@ class LoopManagementTest {
     }
 
     @Test
+    void recentLagPercentilesCoverTheLastWindowOfASecond() {
+        TestLoop.run(() -> {
+            EventLoop loop = getRunningLoop();
+            loop.metrics(); // switches measuring on: the first window starts now
+            loop.callSoon(() -> {
+                try {
+                    Thread.sleep(30); // blocks the loop in this window
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            Asyncio.sleep(0.01);
+            assertThat(loop.metrics().recentLagMaxNanos()).as("no window closed yet").isZero();
+            toThread(() -> {
+                Thread.sleep(1100); // real time: the window (about a second of the real clock) is over
+                return null;
+            });
+            yieldNow(); // a turn that ends after the window closes it
+            Asyncio.sleep(0.01);
+            LoopMetrics m = loop.metrics();
+            assertThat(m.recentLagMaxNanos()).isGreaterThanOrEqualTo(30_000_000L).isLessThanOrEqualTo(m.lagMaxNanos());
+            assertThat(m.recentLagP50Nanos()).isLessThanOrEqualTo(m.recentLagP99Nanos());
+            assertThat(m.recentLagP99Nanos()).isLessThanOrEqualTo(m.recentLagMaxNanos());
+            return null;
+        });
+    }
+
+    @Test
     void slowStepsAreCountedInDebugMode() {
         TestLoop.run(TestLoop.options().withDebug(true).withSlowCallbackDuration(java.time.Duration.ofMillis(1)), () -> {
             EventLoop loop = getRunningLoop();

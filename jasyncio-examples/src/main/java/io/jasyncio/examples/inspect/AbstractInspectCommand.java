@@ -39,8 +39,12 @@ abstract class AbstractInspectCommand implements Callable<Integer> {
 
     /** "loop-1 (running, continuation engine, 4 tasks)". */
     static String header(EventLoopMXBean loop, int tasks) {
-        return "loop-" + loop.getId() + " (" + loop.getState() + ", " + loop.getEngine() + " engine"
-                + (loop.isDebug() ? ", debug" : "") + ", " + tasks + (tasks == 1 ? " task" : " tasks") + ")";
+        return header(loop.getId(), loop.getState(), loop.getEngine(), loop.isDebug(), tasks);
+    }
+
+    static String header(long id, String state, String engine, boolean debug, int tasks) {
+        return "loop-" + id + " (" + state + ", " + engine + " engine" + (debug ? ", debug" : "") + ", "
+                + tasks + (tasks == 1 ? " task" : " tasks") + ")";
     }
 
     /** One line of a loop's metrics. */
