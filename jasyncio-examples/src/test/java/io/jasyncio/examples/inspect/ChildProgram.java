@@ -23,7 +23,7 @@ final class ChildProgram implements AutoCloseable {
         this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     }
 
-    static ChildProgram java(Class<?> main) throws IOException {
+    static ChildProgram java(Class<?> main, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String engine = System.getProperty("jasyncio.engine", "continuation");
@@ -35,6 +35,7 @@ final class ChildProgram implements AutoCloseable {
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(main.getName());
+        command.addAll(List.of(args));
         return new ChildProgram(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start());
     }
 
@@ -52,20 +53,30 @@ final class ChildProgram implements AutoCloseable {
 
     /** Waits (bounded) for an output line equal to {@code line}. */
     void expect(String line) throws Exception {
+        awaitLine(line, line::equals);
+    }
+
+    /** Waits (bounded) for an output line that starts with {@code prefix}, and returns it. */
+    String expectStart(String prefix) throws Exception {
+        return awaitLine(prefix, l -> l.startsWith(prefix));
+    }
+
+    private String awaitLine(String what, java.util.function.Predicate<String> wanted) throws Exception {
         String seen = CompletableFuture.supplyAsync(() -> {
             try {
                 String l;
                 do {
                     l = out.readLine();
-                } while (l != null && !l.equals(line));
+                } while (l != null && !wanted.test(l));
                 return l;
             } catch (IOException e) {
                 return null;
             }
         }).get(60, TimeUnit.SECONDS);
         if (seen == null) {
-            throw new AssertionError("the child exited before printing '" + line + "' (exit " + process.waitFor() + ")");
+            throw new AssertionError("the child exited before printing '" + what + "' (exit " + process.waitFor() + ")");
         }
+        return seen;
     }
 
     @Override
