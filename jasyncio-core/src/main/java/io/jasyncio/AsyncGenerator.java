@@ -1,5 +1,6 @@
 package io.jasyncio;
 
+import io.jasyncio.internal.ResourceLeak;
 import io.jasyncio.internal.Sneaky;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -38,7 +39,9 @@ import java.util.Objects;
  * {@link IllegalStateException} (Python: "async generator ignored GeneratorExit"). A plain
  * for-each that breaks out does not close the generator (Java gives no hook); it is closed when
  * the task that consumed it finishes, and at the latest when the loop's runner shuts down
- * (asyncio's {@code shutdown_asyncgens}). Use try-with-resources to close it at once.
+ * (asyncio's {@code shutdown_asyncgens}). Use try-with-resources to close it at once. In debug mode a
+ * generator left to those fallbacks (or still open when the loop closes) is reported as a leak, with the
+ * line that started iterating it.
  *
  * <p>Cancellation: cancelling the consumer while it waits in {@link #hasNext()} closes the
  * generator too.
@@ -69,6 +72,12 @@ public final class AsyncGenerator<T> implements AsyncIterable<T>, AsyncIterator<
     private Future<Boolean> valueReady;
     private Future<Boolean> demand;
     private boolean closing;
+    /**
+     * Debug mode: a generator whose body started is a leak unless it is exhausted or closed by its user;
+     * one closed only by a fallback (its consumer task ended, the runner shut generators down, the loop
+     * closed) is reported with the line that started iterating it.
+     */
+    private ResourceLeak leak = ResourceLeak.untracked();
 
     private AsyncGenerator(Body<T> body) {
         this.body = Objects.requireNonNull(body, "body");
@@ -104,9 +113,10 @@ public final class AsyncGenerator<T> implements AsyncIterable<T>, AsyncIterator<
         valueReady = loop.createFuture();
         if (state == State.NEW) {
             consumer = me;
+            leak = ResourceLeak.track(loop, this, "AsyncGenerator");
             producer = loop.createTask("asyncgen", this::produce);
             producer.addDoneCallback(this::producerDone);
-            me.addDoneCallback(t -> closeInBackground());
+            me.addDoneCallback(t -> closeInBackground("closed only when the task iterating it finished"));
             loop.registerAsyncGenerator(this);
         } else {
             demand.setResult(true);
@@ -160,6 +170,9 @@ public final class AsyncGenerator<T> implements AsyncIterable<T>, AsyncIterator<
     }
 
     private void producerDone(Future<Void> f) {
+        if (!closing) {
+            leak.released(); // the body ended by itself: exhausted, or failed (the failure reaches the consumer)
+        }
         if (valueReady != null && !valueReady.done()) {
             valueReady.setResult(false);
         }
@@ -171,6 +184,7 @@ public final class AsyncGenerator<T> implements AsyncIterable<T>, AsyncIterator<
      */
     @Override
     public void close() {
+        leak.released();
         if (state == State.CLOSED) {
             return;
         }
@@ -200,9 +214,10 @@ public final class AsyncGenerator<T> implements AsyncIterable<T>, AsyncIterator<
         }
     }
 
-    /** Closes without waiting (the consumer is gone, or the loop shuts down). */
-    void closeInBackground() {
+    /** Closes without waiting (the consumer is gone, or the loop shuts down); {@code how} names the fallback for the leak report. */
+    void closeInBackground(String how) {
         if (state != State.CLOSED && producer != null && !producer.done()) {
+            leak.reportNow(how);
             state = State.CLOSED;
             closing = true;
             producer.cancel("async generator closed");

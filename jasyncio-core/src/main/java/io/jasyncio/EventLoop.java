@@ -729,7 +729,7 @@ public final class EventLoop implements AutoCloseable {
      */
     public void shutdownAsyncGenerators() {
         for (AsyncGenerator<?> g : new ArrayList<>(asyncGenerators)) {
-            g.closeInBackground();
+            g.closeInBackground("closed only by the loop's shutdown of async generators");
         }
         asyncGenerators.clear();
     }

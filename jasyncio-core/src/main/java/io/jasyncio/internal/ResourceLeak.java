@@ -7,13 +7,14 @@ import java.lang.ref.Cleaner;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Debug mode's leak detector for one resource (a transport, a server): asyncio's ResourceWarning
- * "unclosed transport". A resource created while its loop is in debug mode is watched from creation until
+ * Debug mode's leak detector for one resource (a socket or datagram transport, a server, a write pipe, a
+ * child process, an async generator): asyncio's ResourceWarning "unclosed transport". A resource created while its loop is in debug mode is watched from creation until
  * it is {@linkplain #released() released}; one still open when its loop closes, or garbage-collected
  * before it was closed, is reported to the loop's exception handler with the user's line that created it.
  * Outside debug mode {@link #track} returns a shared do-nothing instance: the cost is one check.
  *
- * <p>Threading: created and released on the loop's thread; the GC report runs on the cleaner's thread and
+ * <p>Threading: created on the loop's thread; released on any thread (a child's exit is seen on a JDK
+ * thread; the hooks are thread-safe); the GC report runs on the cleaner's thread and
  * hands the report to the loop (or logs it when the loop is closed). The {@code settled} flag makes each
  * resource reported at most once.
  */
@@ -46,6 +47,22 @@ public final class ResourceLeak implements Runnable {
         CLEANER.register(resource, leak); // the action refers to the leak only, never to the resource
         LoopCloseHooks.add(loop, leak.atClose);
         return leak;
+    }
+
+    /** A detector that reports nothing: where a resource is not watched (yet). */
+    public static ResourceLeak untracked() {
+        return NONE;
+    }
+
+    /**
+     * The resource was not closed by its user but released by a fallback ({@code how}: "closed only when
+     * the task consuming it finished"): reported now, once, as a leak.
+     */
+    public void reportNow(String how) {
+        if (this != NONE && settled.compareAndSet(false, true)) {
+            LoopCloseHooks.remove(loop, atClose);
+            loop.callExceptionHandler(ExceptionContext.of(message(how), null));
+        }
     }
 
     /** The resource was closed: nothing to report. */

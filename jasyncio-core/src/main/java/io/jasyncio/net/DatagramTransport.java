@@ -1,6 +1,7 @@
 package io.jasyncio.net;
 
 import io.jasyncio.EventLoop;
+import io.jasyncio.internal.ResourceLeak;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -27,6 +28,7 @@ public final class DatagramTransport {
     private final ArrayDeque<Queued> queue = new ArrayDeque<>();
     private final WriteFlowControl flow;
     private boolean closing, lost;
+    private final ResourceLeak leak;
 
     /** A datagram the socket did not take at once, and where it goes (null: the connected peer). */
     private record Queued(ByteBuffer data, SocketAddress to) {}
@@ -36,6 +38,7 @@ public final class DatagramTransport {
         this.channel = channel;
         this.protocol = protocol;
         this.flow = new WriteFlowControl(loop, protocol::pauseWriting, protocol::resumeWriting);
+        this.leak = ResourceLeak.track(loop, this, "DatagramTransport");
     }
 
     void start() {
@@ -141,6 +144,7 @@ public final class DatagramTransport {
 
     /** Closes after sending what is queued. */
     public void close() {
+        leak.released();
         if (closing) {
             return;
         }
@@ -169,6 +173,7 @@ public final class DatagramTransport {
             return;
         }
         lost = true;
+        leak.released();
         loop.removeWriter(channel);
         loop.callSoon(() -> {
             try {

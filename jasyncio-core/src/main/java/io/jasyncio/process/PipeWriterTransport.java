@@ -1,6 +1,7 @@
 package io.jasyncio.process;
 
 import io.jasyncio.EventLoop;
+import io.jasyncio.internal.ResourceLeak;
 import io.jasyncio.internal.LoopPost;
 import io.jasyncio.net.Protocol;
 import io.jasyncio.net.Transport;
@@ -42,11 +43,18 @@ final class PipeWriterTransport implements Transport, Runnable {
     private Protocol protocol;
     private WriteFlowControl flow;
     private boolean closing, aborted, lost;
+    /** Debug mode's leak report for a write pipe ({@link Pipes}); a child's stdin is covered by its Process. */
+    private ResourceLeak leak = ResourceLeak.untracked();
 
     PipeWriterTransport(EventLoop loop, OutputStream out, String name) {
         this.loop = loop;
         this.out = out;
         this.thread = Thread.ofPlatform().daemon().name(name).unstarted(this);
+    }
+
+    /** Reports this transport if it is never closed (debug mode); call before any close hook is added. */
+    void watchForLeak(String what) {
+        leak = ResourceLeak.track(loop, this, what);
     }
 
     void start(Protocol protocol) {
@@ -98,6 +106,7 @@ final class PipeWriterTransport implements Transport, Runnable {
     private void lost(Throwable exc) {
         if (!lost) {
             lost = true;
+            leak.released(); // the reader went away: nothing left to close
             queue.clear();
             flow.clear();
             protocol.connectionLost(exc);
@@ -138,6 +147,7 @@ final class PipeWriterTransport implements Transport, Runnable {
 
     @Override
     public void close() {
+        leak.released();
         if (!closing) {
             closing = true;
             queue.add(EOF);
@@ -146,6 +156,7 @@ final class PipeWriterTransport implements Transport, Runnable {
 
     @Override
     public void abort() {
+        leak.released();
         closing = true;
         aborted = true;
         queue.clear();

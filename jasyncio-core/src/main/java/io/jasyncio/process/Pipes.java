@@ -69,6 +69,7 @@ public final class Pipes {
         Objects.requireNonNull(out, "out");
         EventLoop loop = Asyncio.getRunningLoop();
         PipeWriterTransport t = new PipeWriterTransport(loop, out, "jasyncio-write-pipe");
+        t.watchForLeak("write pipe"); // before the close hook below, so a leak is reported before that hook closes it
         StreamReaderProtocol proto = new StreamReaderProtocol(new StreamReader());
         t.start(proto);
         LoopCloseHooks.add(loop, t::close); // what was written is still flushed; a no-op once closed

@@ -4,6 +4,7 @@ import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Task;
 import io.jasyncio.internal.LoopCloseHooks;
+import io.jasyncio.internal.ResourceLeak;
 import io.jasyncio.net.StreamReader;
 import io.jasyncio.net.StreamReaderProtocol;
 import io.jasyncio.net.StreamWriter;
@@ -37,7 +38,9 @@ import java.util.concurrent.TimeUnit;
  * A child must not outlive the loop that started it: one still running when its loop closes (the
  * end of {@code Asyncio.run}) is killed and reaped, with a warning, as asyncio kills it when its
  * transport closes. {@link #close()} does the same at a point of the program's choosing, so
- * {@code try (Process p = createSubprocessExec(...)) { ... }} never leaves a child behind.
+ * {@code try (Process p = createSubprocessExec(...)) { ... }} never leaves a child behind. In debug mode
+ * the leak is also reported to the loop's exception handler with the line that started the child
+ * (asyncio's ResourceWarning); a child that exited in time is no leak, whether or not it was awaited.
  */
 public final class Process implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.jasyncio");
@@ -141,6 +144,9 @@ public final class Process implements AutoCloseable {
         StreamReader stdout = out == Redirect.PIPE ? pump(loop, p.getInputStream(), "jasyncio-stdout-" + pid) : null;
         StreamReader stderr = err == Redirect.PIPE ? pump(loop, p.getErrorStream(), "jasyncio-stderr-" + pid) : null;
         Process child = new Process(p, stdin, stdout, stderr);
+        // debug mode: a child still running when the loop closes is reported with this line (before the kill below)
+        ResourceLeak leak = ResourceLeak.track(loop, child, "Process[pid=" + pid + ", " + String.join(" ", pb.command()) + "]");
+        p.onExit().thenRun(leak::released);
         Runnable killAtLoopClose = child::killLeftBehind;
         LoopCloseHooks.add(loop, killAtLoopClose);
         p.onExit().thenRun(() -> LoopCloseHooks.remove(loop, killAtLoopClose));
