@@ -139,8 +139,25 @@ public final class PeerWorkloads {
     }
 
     static Figure once(String workload) {
-        LoopOptions opts = LoopOptions.defaults().withHandleSigint(false).withEagerTasks(workload.equals("w3e"));
-        return Asyncio.run(() -> switch (workload) {
+        return once(workload, LoopOptions.defaults().withHandleSigint(false), false);
+    }
+
+    /**
+     * One round of {@code workload} on a fresh loop with {@code options} (eager tasks added for w3e); with
+     * {@code measureLag} the loop's lag measurement is switched on first, as a monitor would ({@link HookCost}).
+     */
+    static Figure once(String workload, LoopOptions options, boolean measureLag) {
+        LoopOptions opts = options.withEagerTasks(workload.equals("w3e"));
+        return Asyncio.run(() -> {
+            if (measureLag) {
+                getRunningLoop().metrics();
+            }
+            return run(workload);
+        }, opts);
+    }
+
+    private static Figure run(String workload) throws Exception {
+        return switch (workload) {
             case "w1" -> w1();
             case "w2" -> w2();
             case "w3", "w3e" -> w3(false);
@@ -148,7 +165,7 @@ public final class PeerWorkloads {
             case "w4" -> w4();
             case "w5" -> w5();
             default -> throw new IllegalArgumentException("unknown workload " + workload + ": use w1|w2|w3|w3e|w3y|w4|w5");
-        }, opts);
+        };
     }
 
     static double median(String workload, int warmup, int rounds, boolean print) {
