@@ -29,9 +29,13 @@ final class FindingAHang implements Chapter {
                   ./jasyncio ps PID        every task: what it awaits, the user line it is stuck at, deadlocks
                   ./jasyncio pstree PID    the same as the tree of who awaits whom
                   ./jasyncio monitor PID   a live view: tasks by state, loop lag, the longest waiters
+                  ./jasyncio monitor PID --web 8090   the same as a web page on http://127.0.0.1:8090/:
+                                           the task tree, a lag plot, every wait, longest first
                 Inside the program the same view is TaskDump.of(loop), Asyncio.printCallGraph(task) and
-                DeadlockDetector; in debug mode the loop logs it by itself when it sits idle with tasks that
-                nothing can wake, and @AsyncioTest prints it when a test times out. Below: the broken day,
+                DeadlockDetector, and a service can serve the web page for its own loops on its own Router
+                (MonitorPage.mount(router, "/monitor", MonitorSampler.thisJvm())); in debug mode the loop
+                logs it by itself when it sits idle with tasks that nothing can wake, and @AsyncioTest
+                prints it when a test times out. Below: the broken day,
                 given one second, then its tree and its deadlock; then the fixed day (one lock order, and the
                 rates are loaded), which finishes.""";
     }
