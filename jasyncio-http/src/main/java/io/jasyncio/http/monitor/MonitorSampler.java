@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import javax.management.InstanceNotFoundException;
 
 /**
  * Reads a {@link LoopSource} into {@link MonitorSnapshot}s and remembers what a single reading cannot tell:
@@ -26,6 +27,8 @@ import java.util.Set;
  * the first sample that saw it waiting at the same user line on the same kind of thing (the same lock
  * operation, the same sleep deadline), and the clock is this JVM's {@code System.nanoTime}. A task already
  * waiting when its loop was first sampled is marked {@code waitingAtLeast}.
+ *
+ * <p>A loop that closes while it is read (its bean is gone) is left out of that snapshot.
  *
  * <p>Threading: thread-safe (one sample at a time, under this object's lock); {@link #sample()} blocks on
  * the source's JMX calls, so call it off any event loop's thread. A failing source (the JVM exited, the
@@ -88,7 +91,14 @@ public final class MonitorSampler {
         String error = "";
         try {
             for (EventLoopMXBean loop : source.loops()) {
-                loops.add(read(loop, now, stillWaiting));
+                try {
+                    loops.add(read(loop, now, stillWaiting));
+                } catch (UndeclaredThrowableException e) {
+                    if (!(e.getCause() instanceof InstanceNotFoundException)) {
+                        throw e;
+                    }
+                    // the loop closed and its bean went away between the query and the reading: it is gone
+                }
             }
         } catch (UndeclaredThrowableException e) { // a JMX proxy call whose connection broke
             error = "lost the connection: " + e.getCause();

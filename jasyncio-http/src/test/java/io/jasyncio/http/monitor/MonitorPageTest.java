@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jasyncio.Asyncio;
 import io.jasyncio.Event;
 import io.jasyncio.EventLoop;
+import io.jasyncio.EventLoopMXBean;
 import io.jasyncio.Held;
 import io.jasyncio.Lock;
 import io.jasyncio.Task;
@@ -18,10 +19,13 @@ import io.jasyncio.http.HttpServer;
 import io.jasyncio.http.Router;
 import io.jasyncio.test.StrictLoop;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.management.JMX;
+import javax.management.ObjectName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -192,6 +196,29 @@ class MonitorPageTest {
             assertThat(again.error()).isEmpty();
             assertThat(again.loops().get(0).lag()).as("the history survived the failure")
                     .hasSize(good.loops().get(0).lag().size() + 1);
+            return null;
+        });
+    }
+
+    @Test
+    void aLoopWhoseBeanIsGoneIsLeftOutNotAnError() {
+        StrictLoop.run(StrictLoop.realTime(), () -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            LoopSource real = LoopSource.of(loop);
+            EventLoopMXBean ghost = JMX.newMXBeanProxy(ManagementFactory.getPlatformMBeanServer(),
+                    new ObjectName("io.jasyncio:type=EventLoop,name=loop-999999999"), EventLoopMXBean.class); // closed meanwhile
+            MonitorSampler sampler = new MonitorSampler("with a ghost", () -> {
+                List<EventLoopMXBean> loops = new ArrayList<>(real.loops());
+                loops.add(0, ghost);
+                return loops;
+            });
+            MonitorSnapshot s = Asyncio.toThread(sampler::sample);
+            for (int i = 0; i < 200 && s.loops().isEmpty(); i++) { // until the real loop's bean is registered
+                Asyncio.sleep(0.05);
+                s = Asyncio.toThread(sampler::sample);
+            }
+            assertThat(s.error()).isEmpty();
+            assertThat(s.loops()).extracting(MonitorSnapshot.LoopEntry::id).containsExactly(loop.getId());
             return null;
         });
     }
