@@ -42,6 +42,8 @@ import picocli.CommandLine.Option;
                   "  ./jasyncio monitor 12345 --web 8090        open http://127.0.0.1:8090/ in a browser; Ctrl-C stops it"})
 public final class MonitorCommand extends AbstractInspectCommand {
     private static final int LONGEST_WAITERS = 5;
+    /** Lines of a blocked loop's stack shown on the screen (the web page shows all of it). */
+    private static final int BLOCKED_STACK_LINES = 12;
     private static final String CLEAR_SCREEN = "\033[H\033[2J";
 
     @Option(names = "--iterations", paramLabel = "N", description = "Stop after N refreshes (default: until Ctrl-C).")
@@ -157,6 +159,10 @@ public final class MonitorCommand extends AbstractInspectCommand {
             }
             for (String line : loop.deadlocks()) {
                 screen.append("  ").append(line).append('\n');
+            }
+            if (!loop.blockedAt().isEmpty()) {
+                screen.append("  blocked in a step, at:\n");
+                loop.blockedAt().lines().limit(BLOCKED_STACK_LINES).forEach(l -> screen.append("    ").append(l).append('\n'));
             }
         }
         return screen.toString();

@@ -28,7 +28,8 @@ import javax.management.InstanceNotFoundException;
  * operation, the same sleep deadline), and the clock is this JVM's {@code System.nanoTime}. A task already
  * waiting when its loop was first sampled is marked {@code waitingAtLeast}.
  *
- * <p>A loop that closes while it is read (its bean is gone) is left out of that snapshot.
+ * <p>A loop that closes while it is read (its bean is gone) is left out of that snapshot. A loop blocked in a
+ * step answers nothing for a second per reading; its snapshot then carries the stack where it is blocked.
  *
  * <p>Threading: thread-safe (one sample at a time, under this object's lock); {@link #sample()} blocks on
  * the source's JMX calls, so call it off any event loop's thread. A failing source (the JVM exited, the
@@ -40,6 +41,8 @@ public final class MonitorSampler {
     public static final int HISTORY = 300;
     /** {@link #recent()} hands out a snapshot younger than this instead of taking a new one. */
     private static final long REUSE_NANOS = 500_000_000L;
+    /** How {@link EventLoopMXBean#getState()} begins for a loop blocked in a step. */
+    private static final String NOT_RESPONDING = "running, not responding";
 
     private record Wait(long sinceNanos, boolean atLeast) {}
 
@@ -145,8 +148,10 @@ public final class MonitorSampler {
                     metrics.recentLagP99Nanos() / 1e6, metrics.recentLagMaxNanos() / 1e6));
         }
         List<String> cycles = deadlocks.lines().filter(l -> !l.isBlank()).toList();
-        return new LoopEntry(id, loop.getState(), loop.getEngine(), loop.isDebug(), metrics, List.copyOf(history),
-                List.copyOf(tasks), cycles);
+        String state = loop.getState();
+        String blockedAt = state.startsWith(NOT_RESPONDING) ? loop.getLoopThreadStack() : "";
+        return new LoopEntry(id, state, loop.getEngine(), loop.isDebug(), metrics, List.copyOf(history),
+                List.copyOf(tasks), cycles, blockedAt);
     }
 
     /**

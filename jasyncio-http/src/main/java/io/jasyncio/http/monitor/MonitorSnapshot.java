@@ -26,9 +26,11 @@ public record MonitorSnapshot(String source, long takenAt, List<LoopEntry> loops
      * @param lag       its recent lag, one point per sample, oldest first (at most {@link MonitorSampler#HISTORY})
      * @param tasks     its live tasks, in the loop's order
      * @param deadlocks each deadlock among its tasks, one line each
+     * @param blockedAt the Java stack of the loop's thread (and of the task's own thread with the virtual-thread
+     *                  engine) when the loop does not answer, being blocked in a step; "" when it answers
      */
     public record LoopEntry(long id, String state, String engine, boolean debug, LoopMetrics metrics, List<LagPoint> lag,
-                       List<TaskEntry> tasks, List<String> deadlocks) {}
+                            List<TaskEntry> tasks, List<String> deadlocks, String blockedAt) {}
 
     /**
      * The loop's lag over its last window of about a second, as sampled at {@code at}.

@@ -223,6 +223,41 @@ class MonitorPageTest {
         });
     }
 
+    /** Blocks its loop in one step until released (a program that calls blocking code in a task). */
+    private static void blockTheLoopUntil(java.util.concurrent.CountDownLatch release) throws InterruptedException {
+        release.await();
+    }
+
+    @Test
+    void aBlockedLoopIsShownWithTheStackWhereItIsBlocked() throws Exception {
+        java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<EventLoop> other = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread t = Thread.ofPlatform().name("blocked-loop-test").start(() -> StrictLoop.run(StrictLoop.realTime(), () -> {
+            other.set(Asyncio.getRunningLoop());
+            MonitorSampler warmUp = new MonitorSampler("warm-up", LoopSource.of(Asyncio.getRunningLoop()));
+            for (int i = 0; i < 200 && Asyncio.toThread(warmUp::sample).loops().isEmpty(); i++) {
+                Asyncio.sleep(0.05); // until this loop's bean is registered
+            }
+            blocked.countDown();
+            blockTheLoopUntil(release);
+            return null;
+        }));
+        try {
+            assertThat(blocked.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            MonitorSampler sampler = new MonitorSampler("blocked", LoopSource.of(other.get()));
+            MonitorSnapshot s = sampler.sample(); // each reading of a blocked loop waits its second, then gives up
+            assertThat(s.error()).isEmpty();
+            MonitorSnapshot.LoopEntry loop = s.loops().get(0);
+            assertThat(loop.state()).startsWith("running, not responding for ");
+            assertThat(loop.blockedAt()).contains("MonitorPageTest.blockTheLoopUntil(MonitorPageTest.java:");
+            assertThat(loop.tasks()).isEmpty();
+        } finally {
+            release.countDown();
+            t.join(60_000);
+        }
+    }
+
     @Test
     void recentSharesASnapshotForHalfASecond() {
         StrictLoop.run(StrictLoop.realTime(), () -> {
