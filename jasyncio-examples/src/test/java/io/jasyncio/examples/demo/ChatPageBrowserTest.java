@@ -5,16 +5,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jasyncio.Asyncio;
 import io.jasyncio.LoopOptions;
+import io.jasyncio.examples.Chromium;
 import io.jasyncio.http.HttpServer;
 import io.jasyncio.http.WebSocket;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,17 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(90)
 class ChatPageBrowserTest {
-    private static boolean chromium() {
-        try {
-            return new ProcessBuilder("chromium", "--version").redirectErrorStream(true).start().waitFor(20, TimeUnit.SECONDS);
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
-    }
-
     @Test
     void browserJoinsTheChatAndSeesTheBroadcast(@TempDir Path profile) {
-        assumeTrue(chromium(), "chromium is needed (.ci/run installs it)");
+        assumeTrue(Chromium.available(), "chromium is needed (.ci/run installs it)");
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         Asyncio.run(() -> {
             HttpServer server = new HttpServerDemo(quiet).start("127.0.0.1", 0, null, false);
@@ -47,13 +37,8 @@ class ChatPageBrowserTest {
                 assertThat(observer.receive().text()).isEqualTo("*** observer joined (1 here)");
                 String page = "http://127.0.0.1:" + server.port() + "/chat.html?name=robot&say=hello%20from%20chromium&ack=1";
                 // --remote-debugging-port keeps headless Chromium running until we stop it
-                ProcessBuilder launch = new ProcessBuilder(List.of("chromium", "--headless", "--no-sandbox", "--disable-gpu",
-                        "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                        "--disable-sync", "--user-data-dir=" + Files.createDirectories(profile.resolve("profile")),
-                        "--remote-debugging-port=0", page))
+                ProcessBuilder launch = Chromium.headless(profile, "--remote-debugging-port=0", page)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
-                // Chromium's own temporary files go to the test's directory, removed with it
-                launch.environment().put("TMPDIR", Files.createDirectories(profile.resolve("tmp")).toString());
                 java.lang.Process browser = launch.start();
                 try {
                     Asyncio.timeout(Duration.ofSeconds(60), () -> {

@@ -7,11 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jasyncio.Asyncio;
 import io.jasyncio.LoopOptions;
+import io.jasyncio.examples.Chromium;
 import io.jasyncio.examples.Main;
 import io.jasyncio.examples.tour.HungProgram;
 import io.jasyncio.http.ClientResponse;
 import io.jasyncio.http.HttpClient;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
@@ -114,25 +114,13 @@ class MonitorWebTest {
         assertThat(task(loop, "transfer").get("waitingAtLeast").asBoolean()).isTrue();
     }
 
-    private static boolean chromium() {
-        try {
-            return new ProcessBuilder("chromium", "--version").redirectErrorStream(true).start().waitFor(20, TimeUnit.SECONDS);
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
-    }
-
     @Test
     void chromiumRendersTheTreeTheLagPlotAndTheWaitsFromLiveData(@TempDir Path profile) throws Exception {
-        assumeTrue(chromium(), "chromium is needed (.ci/run installs it)");
+        assumeTrue(Chromium.available(), "chromium is needed (.ci/run installs it)");
         withLagPoints(3); // the page's first poll already has a plot to draw
         Path dom = profile.resolve("dom.html");
-        ProcessBuilder launch = new ProcessBuilder(List.of("chromium", "--headless", "--no-sandbox", "--disable-gpu",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + Files.createDirectories(profile.resolve("profile")),
-                "--virtual-time-budget=3000", "--dump-dom", url))
+        ProcessBuilder launch = Chromium.headless(profile, "--virtual-time-budget=3000", "--dump-dom", url)
                 .redirectOutput(dom.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
-        launch.environment().put("TMPDIR", Files.createDirectories(profile.resolve("tmp")).toString());
         Process browser = launch.start();
         try {
             assertThat(browser.waitFor(90, TimeUnit.SECONDS)).as("chromium finished").isTrue();
