@@ -87,7 +87,7 @@ public final class HttpClientWorkloads {
     double jasyncio() {
         return Asyncio.run(() -> {
             ClientOptions options = ClientOptions.DEFAULTS.withMaxConnectionsPerHost(concurrency)
-                    .withMaxConnections(concurrency).withDecompress(false).withCookies(false);
+                    .withMaxConnections(concurrency); // otherwise the defaults: cookies and gzip on, as aiohttp's
             try (HttpClient client = HttpClient.create(options)) {
                 AtomicInteger left = new AtomicInteger(requests);
                 long t0 = System.nanoTime();
