@@ -194,10 +194,13 @@ class SubprocessOptionsTest {
             });
             Asyncio.yieldNow();
             int before = ticks[0];
-            p.sendSignal(1); // SIGHUP: the task suspends while kill(1) runs on a worker thread
+            // SIGUSR1: neither SIGHUP (nohup makes children ignore it, and an ignored signal survives exec:
+            // this sleep then ran its full minute and exited 0), nor SIGINT (ignored by a shell's & jobs),
+            // nor SIGTERM/SIGKILL (delivered through Process.destroy, without a worker thread)
+            p.sendSignal(10); // the task suspends while kill(1) runs on a worker thread
             assertThat(ticks[0]).as("the loop ran other tasks meanwhile").isGreaterThan(before);
             ticker.cancel();
-            assertThat(p.await()).isEqualTo(-1);
+            assertThat(p.await()).isEqualTo(-10);
             return null;
         });
     }
