@@ -60,14 +60,7 @@ public final class HttpHello {
         Asyncio.run(() -> {
             HttpServer server = HttpServer.start(router(), "127.0.0.1", port);
             System.out.println("jasyncio http hello (" + Asyncio.getRunningLoop().engine() + " engine) on 127.0.0.1:" + server.port());
-            try {
-                Asyncio.sleep(Duration.ofDays(365 * 1000L));
-            } finally {
-                Asyncio.shielded(() -> {
-                    server.shutdown(Duration.ofSeconds(1));
-                    return null;
-                });
-            }
+            server.serveUntilCancelled(Duration.ofSeconds(1));
             return null;
         }, LoopOptions.defaults());
     }

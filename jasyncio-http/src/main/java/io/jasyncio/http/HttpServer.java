@@ -149,6 +149,23 @@ public final class HttpServer implements AutoCloseable {
         state = State.CLOSED;
     }
 
+    /**
+     * Serves until the calling task is cancelled (Ctrl-C under {@code Asyncio.run}), then {@link #shutdown
+     * shuts down} within {@code grace}, shielded from that cancellation so that requests in flight get their
+     * grace; the cancellation propagates after.
+     */
+    public void serveUntilCancelled(Duration grace) {
+        Objects.requireNonNull(grace, "grace");
+        try {
+            Asyncio.sleep(Duration.ofDays(365 * 1000L));
+        } finally {
+            Asyncio.shielded(() -> {
+                shutdown(grace);
+                return null;
+            });
+        }
+    }
+
     /** Stops accepting and ends every connection at once, dropping unsent data and cancelling handlers. Idempotent. */
     @Override
     public void close() {

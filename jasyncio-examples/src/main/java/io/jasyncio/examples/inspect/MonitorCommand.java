@@ -114,14 +114,7 @@ public final class MonitorCommand extends AbstractInspectCommand {
                 }
                 out.println("monitor of PID " + jvm.pid() + " on http://127.0.0.1:" + server.port() + "/ (Ctrl-C to stop)");
                 out.flush();
-                try {
-                    Asyncio.sleep(Duration.ofDays(365 * 1000L));
-                } finally {
-                    Asyncio.shielded(() -> {
-                        server.shutdown(Duration.ofSeconds(1));
-                        return null;
-                    });
-                }
+                server.serveUntilCancelled(Duration.ofSeconds(1));
                 return null;
             }, LoopOptions.defaults());
         } catch (CancelledError interrupted) {
