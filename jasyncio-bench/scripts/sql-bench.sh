@@ -35,7 +35,7 @@ URL="postgresql://bench@127.0.0.1:$PORT/postgres"
 PIN=()
 command -v taskset >/dev/null 2>&1 && PIN=(taskset -c 0)
 echo "sql-bench: jasyncio-sql and plain JDBC ..." >&2
-"${PIN[@]}" "$JAVA" -Xms1g -Xmx1g --add-exports java.base/jdk.internal.vm=ALL-UNNAMED --enable-native-access=ALL-UNNAMED -cp "$JAR" io.jasyncio.bench.SqlWorkloads --url "$URL" "$@"
+"${PIN[@]}" "$JAVA" -Xms1g -Xmx1g ${BENCH_JAVA_OPTS:-} --add-exports java.base/jdk.internal.vm=ALL-UNNAMED --enable-native-access=ALL-UNNAMED -cp "$JAR" io.jasyncio.bench.SqlWorkloads --url "$URL" "$@"
 if /usr/bin/python3 -c 'import asyncpg' 2>/dev/null; then
   echo "sql-bench: asyncpg ..." >&2
   "${PIN[@]}" /usr/bin/python3 "$HERE/sql_asyncpg.py" --url "$URL" "$@"
