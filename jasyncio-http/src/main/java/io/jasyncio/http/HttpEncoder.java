@@ -11,6 +11,18 @@ import java.util.Objects;
  */
 public final class HttpEncoder {
     private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] NO_BYTES = {};
+    /** "HTTP/1.1 200 OK" for every status below 600 with a standard reason phrase (index: status); null elsewhere. */
+    private static final String[] STATUS_LINES = new String[600];
+
+    static {
+        for (int status = 100; status < STATUS_LINES.length; status++) {
+            String reason = reasonPhrase(status);
+            if (!reason.equals("Unknown")) {
+                STATUS_LINES[status] = "HTTP/1.1 " + status + ' ' + reason;
+            }
+        }
+    }
 
     private HttpEncoder() {}
 
@@ -35,36 +47,71 @@ public final class HttpEncoder {
                 throw new IllegalArgumentException("invalid character " + HttpHeaders.describe(c) + " in request target (percent-encode it)");
             }
         }
-        StringBuilder sb = new StringBuilder(128 + headers.size() * 32);
-        sb.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
-        return finish(sb, headers);
+        return encode(method + ' ' + target + " HTTP/1.1", headers, NO_BYTES);
     }
 
     /** {@code HTTP/1.1 status reason}, the headers, the blank line. */
     public static byte[] responseHead(int status, String reason, HttpHeaders headers) {
+        return response(status, reason, headers, NO_BYTES);
+    }
+
+    /**
+     * {@link #responseHead} followed by {@code body}, in one array: one write and no copy of the head
+     * into a second array for a response whose body is already in memory.
+     */
+    static byte[] response(int status, String reason, HttpHeaders headers, byte[] body) {
         if (status < 100 || status > 999) {
             throw new IllegalArgumentException("status code out of range 100-999: " + status);
         }
-        String r = reason == null ? reasonPhrase(status) : reason;
-        for (int i = 0; i < r.length(); i++) {
-            if (!HttpHeaders.isFieldValueChar(r.charAt(i))) {
-                throw new IllegalArgumentException("invalid character " + HttpHeaders.describe(r.charAt(i)) + " in reason phrase");
+        String line = reason == null && status < STATUS_LINES.length ? STATUS_LINES[status] : null;
+        if (line == null) {
+            String r = reason == null ? reasonPhrase(status) : reason;
+            for (int i = 0; i < r.length(); i++) {
+                if (!HttpHeaders.isFieldValueChar(r.charAt(i))) {
+                    throw new IllegalArgumentException("invalid character " + HttpHeaders.describe(r.charAt(i)) + " in reason phrase");
+                }
             }
+            line = "HTTP/1.1 " + status + ' ' + r;
         }
-        StringBuilder sb = new StringBuilder(64 + headers.size() * 32);
-        sb.append("HTTP/1.1 ").append(status).append(' ').append(r).append("\r\n");
-        return finish(sb, headers);
+        return encode(line, headers, body);
     }
 
-    private static byte[] finish(StringBuilder sb, HttpHeaders headers) {
+    /**
+     * The start line, the fields and the blank line, then {@code body}. Implementation note: every
+     * character here was checked to be at most 0xFF (token and field-value rules), so a cast is the
+     * ISO-8859-1 encoding; writing bytes directly skips the StringBuilder, the String and the encoder
+     * copies this would otherwise take per message.
+     */
+    private static byte[] encode(String startLine, HttpHeaders headers, byte[] body) {
+        int n = startLine.length() + 2 + 2;
         for (int i = 0; i < headers.size(); i++) {
-            sb.append(headers.name(i)).append(": ").append(headers.value(i)).append("\r\n");
+            n += headers.name(i).length() + 2 + headers.value(i).length() + 2;
         }
-        sb.append("\r\n");
-        return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+        byte[] out = new byte[n + body.length];
+        int p = put(out, 0, startLine);
+        out[p++] = '\r';
+        out[p++] = '\n';
+        for (int i = 0; i < headers.size(); i++) {
+            p = put(out, p, headers.name(i));
+            out[p++] = ':';
+            out[p++] = ' ';
+            p = put(out, p, headers.value(i));
+            out[p++] = '\r';
+            out[p++] = '\n';
+        }
+        out[p++] = '\r';
+        out[p++] = '\n';
+        System.arraycopy(body, 0, out, p, body.length);
+        return out;
     }
 
-    /** One chunk of a chunked body: size in hex, CRLF, the data, CRLF. Empty data is refused (it would end the body). */
+    private static int put(byte[] out, int p, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            out[p++] = (byte) s.charAt(i);
+        }
+        return p;
+    }
+
     public static byte[] chunk(byte[] data, int offset, int length) {
         if (length <= 0) {
             throw new IllegalArgumentException("a chunk must not be empty (the empty chunk ends the body)");

@@ -25,6 +25,11 @@ public final class HttpHeaders implements Iterable<Map.Entry<String, String>> {
         this.namesAndValues = new ArrayList<>(16);
     }
 
+    /** Room for {@code fields} fields before growing. */
+    HttpHeaders(int fields) {
+        this.namesAndValues = new ArrayList<>(2 * fields);
+    }
+
     /** A copy of {@code other}. */
     public HttpHeaders(HttpHeaders other) {
         this.namesAndValues = new ArrayList<>(other.namesAndValues);
@@ -110,13 +115,31 @@ public final class HttpHeaders implements Iterable<Map.Entry<String, String>> {
      */
     public boolean containsToken(String name, String token) {
         for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 2)) {
-            for (String part : namesAndValues.get(i + 1).split(",")) {
-                if (part.trim().equalsIgnoreCase(token)) {
+            String value = namesAndValues.get(i + 1);
+            int start = 0;
+            while (start <= value.length()) { // each comma-separated element, trimmed, without splitting into strings
+                int comma = value.indexOf(',', start);
+                int end = comma < 0 ? value.length() : comma;
+                int s = start;
+                int e = end;
+                while (s < e && value.charAt(s) <= ' ') s++;
+                while (e > s && value.charAt(e - 1) <= ' ') e--;
+                if (e - s == token.length() && value.regionMatches(true, s, token, 0, token.length())) {
                     return true;
                 }
+                start = end + 1;
             }
         }
         return false;
+    }
+
+    /** How many fields are named {@code name}. */
+    int count(String name) {
+        int n = 0;
+        for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 2)) {
+            n++;
+        }
+        return n;
     }
 
     /** The number of fields. */
@@ -201,7 +224,9 @@ public final class HttpHeaders implements Iterable<Map.Entry<String, String>> {
     }
 
     static void checkValue(String name, String value) {
-        Objects.requireNonNull(value, () -> "value of header " + name);
+        if (value == null) {
+            throw new NullPointerException("value of header " + name); // no capturing lambda: this runs per header set
+        }
         for (int i = 0; i < value.length(); i++) {
             if (!isFieldValueChar(value.charAt(i))) {
                 throw new IllegalArgumentException("invalid character " + describe(value.charAt(i)) + " in the value of header " + name);

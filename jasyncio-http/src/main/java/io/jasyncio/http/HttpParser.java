@@ -64,6 +64,8 @@ public final class HttpParser {
 
     private State state = State.HEAD;
     private int scanned;          // bytes of the head/trailers past pos already searched for its end
+    private int[] lineBounds = new int[64]; // splitLines: start, end of each line of the head being parsed
+    private int lineCount;        // splitLines: lines found, the blank line not counted
     private long remaining;       // BODY_LENGTH, CHUNK_DATA
     private long bodyBytes;       // of the current message, against maxBodyBytes
     private boolean keepAlive;    // of the current message
@@ -225,14 +227,14 @@ public final class HttpParser {
             }
             return null;
         }
-        List<String> lines = splitLines(pos, end);
+        splitLines(pos, end);
         pos = end;
         scanned = 0;
-        if (lines.isEmpty()) {
+        if (lineCount == 0) {
             return head(); // an empty line before the start line, split across feeds: ignored as above
         }
-        String startLine = lines.get(0);
-        HttpHeaders headers = parseFields(lines, 1);
+        String startLine = new String(buf, lineBounds[0], lineBounds[1] - lineBounds[0], StandardCharsets.ISO_8859_1);
+        HttpHeaders headers = parseFields(1);
         return requests ? requestHead(startLine, headers) : responseHead(startLine, headers);
     }
 
@@ -261,9 +263,9 @@ public final class HttpParser {
         }
         checkVersion(version);
         boolean http11 = version.equals("HTTP/1.1");
-        List<String> hosts = headers.getAll("Host");
-        if (http11 && hosts.size() != 1) {
-            throw new HttpParseException(400, hosts.isEmpty() ? "HTTP/1.1 request without Host" : "more than one Host header");
+        int hosts = headers.count("Host");
+        if (http11 && hosts != 1) {
+            throw new HttpParseException(400, hosts == 0 ? "HTTP/1.1 request without Host" : "more than one Host header");
         }
         keepAlive = http11 ? !headers.containsToken("Connection", "close") : headers.containsToken("Connection", "keep-alive");
         bodyBytes = 0;
@@ -444,8 +446,13 @@ public final class HttpParser {
     }
 
     /** Lines of buf[from, to) (which ends with the blank line), checked for line endings and length. */
-    private List<String> splitLines(int from, int to) throws HttpParseException {
-        java.util.ArrayList<String> lines = new java.util.ArrayList<>();
+    /**
+     * Finds the lines of the head in {@code buf[from, to)} (which ends with the blank line) and records
+     * them in {@link #lineBounds} as start/end pairs, line ends (CRLF) excluded and the blank line left
+     * out: no string is made until {@link #parseFields} knows what each part is.
+     */
+    private void splitLines(int from, int to) throws HttpParseException {
+        lineCount = 0;
         int start = from;
         for (int i = from; i < to; i++) {
             byte b = buf[i];
@@ -461,58 +468,68 @@ public final class HttpParser {
                     throw new HttpParseException(400, "bare LF in message head (lines end with CRLF)");
                 }
                 if (end - start > limits.maxLineLength()) {
-                    if (lines.isEmpty()) {
+                    if (lineCount == 0) {
                         throw new HttpParseException(requests ? 414 : 400, (requests ? "request" : "status") + " line longer than "
                                 + limits.maxLineLength() + " bytes");
                     }
                     throw new HttpParseException(431, "header line longer than " + limits.maxLineLength() + " bytes");
                 }
-                lines.add(new String(buf, start, end - start, StandardCharsets.ISO_8859_1));
+                if (2 * lineCount + 2 > lineBounds.length) {
+                    lineBounds = Arrays.copyOf(lineBounds, 2 * lineBounds.length); // bounded: maxHeadBytes limits the lines
+                }
+                lineBounds[2 * lineCount] = start;
+                lineBounds[2 * lineCount + 1] = end;
+                lineCount++;
                 start = i + 1;
             }
         }
-        lines.remove(lines.size() - 1); // the blank line
-        if (lines.size() - 1 > limits.maxHeaderCount()) {
+        lineCount--; // the blank line
+        if (lineCount - 1 > limits.maxHeaderCount()) {
             throw new HttpParseException(431, "more than " + limits.maxHeaderCount() + " header fields");
         }
-        return lines;
     }
 
-    private static HttpHeaders parseFields(List<String> lines, int first) throws HttpParseException {
+    /** The header fields in lines {@code first..} of the last {@link #splitLines}, checked byte by byte. */
+    private HttpHeaders parseFields(int first) throws HttpParseException {
         HttpHeaders headers = new HttpHeaders();
-        for (int n = first; n < lines.size(); n++) {
-            String line = lines.get(n);
-            if (line.isEmpty()) {
+        for (int n = first; n < lineCount; n++) {
+            int start = lineBounds[2 * n];
+            int end = lineBounds[2 * n + 1];
+            if (start == end) {
                 throw new HttpParseException(400, "empty line inside the head");
             }
-            char c0 = line.charAt(0);
+            byte c0 = buf[start];
             if (c0 == ' ' || c0 == '\t') {
                 throw new HttpParseException(400, "obsolete line folding (obs-fold) in header line " + n);
             }
-            int colon = line.indexOf(':');
-            if (colon <= 0) {
-                throw new HttpParseException(400, "header line without a name and colon: " + printable(line));
+            int colon = indexOf((byte) ':', start, end);
+            if (colon <= start) {
+                throw new HttpParseException(400, "header line without a name and colon: " + printable(latin1(start, end)));
             }
-            for (int i = 0; i < colon; i++) {
-                char c = line.charAt(i);
+            for (int i = start; i < colon; i++) {
+                int c = buf[i] & 0xff;
                 if (!HttpHeaders.isTokenChar(c)) {
                     throw new HttpParseException(400, (c == ' ' || c == '\t' ? "whitespace before the colon" : "invalid character "
-                            + HttpHeaders.describe(c)) + " in header name " + printable(line.substring(0, colon)));
+                            + HttpHeaders.describe(c)) + " in header name " + printable(latin1(start, colon)));
                 }
             }
             int vs = colon + 1;
-            int ve = line.length();
-            while (vs < ve && (line.charAt(vs) == ' ' || line.charAt(vs) == '\t')) vs++;
-            while (ve > vs && (line.charAt(ve - 1) == ' ' || line.charAt(ve - 1) == '\t')) ve--;
+            int ve = end;
+            while (vs < ve && (buf[vs] == ' ' || buf[vs] == '\t')) vs++;
+            while (ve > vs && (buf[ve - 1] == ' ' || buf[ve - 1] == '\t')) ve--;
             for (int i = vs; i < ve; i++) {
-                if (!HttpHeaders.isFieldValueChar(line.charAt(i))) {
-                    throw new HttpParseException(400, "invalid character " + HttpHeaders.describe(line.charAt(i))
-                            + " in the value of header " + line.substring(0, colon));
+                if (!HttpHeaders.isFieldValueChar(buf[i] & 0xff)) {
+                    throw new HttpParseException(400, "invalid character " + HttpHeaders.describe(buf[i] & 0xff)
+                            + " in the value of header " + latin1(start, colon));
                 }
             }
-            headers.addParsed(line.substring(0, colon), line.substring(vs, ve));
+            headers.addParsed(latin1(start, colon), latin1(vs, ve));
         }
         return headers;
+    }
+
+    private String latin1(int from, int to) {
+        return new String(buf, from, to - from, StandardCharsets.ISO_8859_1);
     }
 
     // ---- bodies --------------------------------------------------------------------------------------
@@ -636,8 +653,8 @@ public final class HttpParser {
         if (end - pos <= 2) {
             trailers = new HttpHeaders();
         } else {
-            List<String> lines = splitLines(pos, end);
-            trailers = parseFields(lines, 0);
+            splitLines(pos, end);
+            trailers = parseFields(0);
         }
         pos = end;
         return end(trailers);

@@ -320,16 +320,10 @@ final class ServerConnection implements Protocol {
 
     private After writeResponse(HttpRequest request, HttpResponse response, boolean keepAlive) throws IOException {
         int status = response.status();
-        HttpHeaders h = new HttpHeaders(response.headers());
-        h.remove("Transfer-Encoding");
-        if (h.containsToken("Connection", "close")) {
+        if (response.headers().containsToken("Connection", "close")) {
             keepAlive = false;
         }
-        h.remove("Connection");
-        if (options.serverName() != null) {
-            h.setIfAbsent("Server", options.serverName());
-        }
-        h.set("Date", HttpDate.now());
+        HttpHeaders h = headersToSend(response);
         boolean http10 = request.version().equals("HTTP/1.0");
         boolean statusWithoutBody = status < 200 || status == 204 || status == 304;
         boolean sendBody = !statusWithoutBody && !request.method().equals("HEAD");
@@ -338,22 +332,12 @@ final class ServerConnection implements Protocol {
         switch (response.kind()) {
             case EMPTY, BYTES -> {
                 byte[] body = response.kind() == HttpResponse.Kind.BYTES ? response.bodyBytes() : new byte[0];
-                if (statusWithoutBody) {
-                    h.remove("Content-Length");
-                } else {
-                    h.set("Content-Length", Integer.toString(body.length));
+                if (!statusWithoutBody) {
+                    h.addParsed("Content-Length", Integer.toString(body.length));
                 }
                 connectionHeader(h, keepAlive, http10);
-                byte[] headBytes = HttpEncoder.responseHead(status, response.reason(), h);
-                if (sendBody && body.length > 0) {
-                    byte[] all = new byte[headBytes.length + body.length];
-                    System.arraycopy(headBytes, 0, all, 0, headBytes.length);
-                    System.arraycopy(body, 0, all, headBytes.length, body.length);
-                    writer.write(all);
-                    sentBytes = body.length;
-                } else {
-                    writer.write(headBytes);
-                }
+                writer.write(HttpEncoder.response(status, response.reason(), h, sendBody ? body : new byte[0]));
+                sentBytes = sendBody ? body.length : 0;
                 writer.drain();
                 return keepAlive ? After.KEEP_ALIVE : After.CLOSE;
             }
@@ -385,7 +369,7 @@ final class ServerConnection implements Protocol {
             return writeResponse(request, internalError(request, e), keepAlive);
         }
         try {
-            h.set("Content-Length", Long.toString(size));
+            h.addParsed("Content-Length", Long.toString(size));
             connectionHeader(h, keepAlive, http10);
             writer.write(HttpEncoder.responseHead(response.status(), response.reason(), h));
             if (sendBody) {
@@ -494,7 +478,7 @@ final class ServerConnection implements Protocol {
             keepAlive = false; // HTTP/1.0 has no chunks: the close ends the body
         }
         if (chunked) {
-            h.set("Transfer-Encoding", "chunked");
+            h.addParsed("Transfer-Encoding", "chunked");
         }
         connectionHeader(h, keepAlive, http10);
         writer.write(HttpEncoder.responseHead(response.status(), response.reason(), h));
@@ -526,11 +510,39 @@ final class ServerConnection implements Protocol {
         return keepAlive ? After.KEEP_ALIVE : After.CLOSE;
     }
 
+    /**
+     * The handler's headers as they go out: without the framing and connection fields the server writes
+     * itself (Transfer-Encoding, Connection, Date, and Content-Length unless the body is streamed, where the
+     * handler may declare it), with {@code Server} and {@code Date} added. One pass, no re-validation: the
+     * fields were checked when they entered the response's {@link HttpHeaders}.
+     */
+    private HttpHeaders headersToSend(HttpResponse response) {
+        HttpHeaders user = response.headers();
+        boolean lengthIsOurs = response.kind() != HttpResponse.Kind.STREAM;
+        HttpHeaders h = new HttpHeaders(user.size() + 4);
+        boolean hasServer = false;
+        for (int i = 0; i < user.size(); i++) {
+            String name = user.name(i);
+            if (name.equalsIgnoreCase("Transfer-Encoding") || name.equalsIgnoreCase("Connection") || name.equalsIgnoreCase("Date")
+                    || (lengthIsOurs && name.equalsIgnoreCase("Content-Length"))) {
+                continue;
+            }
+            hasServer |= name.equalsIgnoreCase("Server");
+            h.addParsed(name, user.value(i));
+        }
+        if (!hasServer && options.serverName() != null) {
+            h.addParsed("Server", options.serverName()); // checked by HttpServerOptions
+        }
+        h.addParsed("Date", HttpDate.now());
+        return h;
+    }
+
+    /** Adds the Connection field a response needs (the handler's own was dropped by {@link #headersToSend}). */
     private static void connectionHeader(HttpHeaders h, boolean keepAlive, boolean http10) {
         if (!keepAlive) {
-            h.set("Connection", "close");
+            h.addParsed("Connection", "close");
         } else if (http10) {
-            h.set("Connection", "keep-alive");
+            h.addParsed("Connection", "keep-alive");
         }
     }
 
