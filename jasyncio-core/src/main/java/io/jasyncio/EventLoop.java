@@ -96,6 +96,7 @@ public final class EventLoop implements AutoCloseable {
     private boolean stopping;
     private volatile boolean closed;
     private int fastYields;
+    private long turns; // turns started, see turns()
     private int outsideWork;
 
     Task<?> currentTask;
@@ -329,6 +330,7 @@ public final class EventLoop implements AutoCloseable {
     // ================================================================ one turn
 
     private void runOnce() {
+        turns++;
         drainInbox();
         timers.dropCancelled();
         long timeout; // nanoseconds; -1 = no limit
@@ -732,6 +734,16 @@ public final class EventLoop implements AutoCloseable {
             g.closeInBackground("closed only by the loop's shutdown of async generators");
         }
         asyncGenerators.clear();
+    }
+
+    /**
+     * How many turns this loop has started. Code on the loop reads the same value twice only if it
+     * has not suspended in between (a suspended task resumes in a later turn): that is how
+     * {@link io.jasyncio.net.StreamWriter#drain()} tells a writer that keeps the loop to itself from
+     * one that already gave it up. Loop thread only.
+     */
+    public long turns() {
+        return turns;
     }
 
     /** This loop's number in the JVM (1, 2, ...): its management bean is {@code io.jasyncio:type=EventLoop,name=loop-<id>}. */

@@ -144,6 +144,11 @@ public final class StreamReaderProtocol implements Protocol {
         }
     }
 
+    /** The loop this connection belongs to. */
+    EventLoop loop() {
+        return loop;
+    }
+
     /** asyncio's {@code _drain_helper}; returns whether it had to wait. */
     boolean drainHelper() throws IOException {
         if (connectionLost) {

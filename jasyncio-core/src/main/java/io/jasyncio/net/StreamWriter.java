@@ -24,6 +24,7 @@ public final class StreamWriter implements AutoCloseable {
     private Transport transport;
     private final StreamReaderProtocol protocol;
     private final StreamReader reader;
+    private long turnOfLastDrain = -1; // EventLoop.turns() when drain() last returned
 
     StreamWriter(Transport transport, StreamReaderProtocol protocol, StreamReader reader) {
         this.transport = transport;
@@ -62,9 +63,12 @@ public final class StreamWriter implements AutoCloseable {
      * Suspends while the write buffer is above its high-water mark.
      *
      * <p>Cancellation / fairness: a cancelled drain leaves the buffered bytes buffered, and they are
-     * still sent. Drain is always a scheduling point: when the buffer is below the mark it still yields
-     * to the loop once (as {@link Asyncio#yieldNow()}), so a task that writes and drains in a loop to a
-     * fast reader, whose socket never fills, cannot starve timers, I/O and the other tasks of the loop.
+     * still sent. A drain that need not wait is still a scheduling point when the task has not given
+     * up the loop since its previous drain: it then yields once (as {@link Asyncio#yieldNow()}), so a
+     * task that writes and drains in a loop to a fast reader, whose socket never fills, cannot starve
+     * timers, I/O and the other tasks of the loop. A task that suspended in between (a server that
+     * waited for the next request before answering it) returns at once: it has just been fair, and a
+     * second switch per response would only cost time.
      * @throws IOException if the connection was lost (the error it was lost with)
      */
     public void drain() throws IOException {
@@ -75,9 +79,10 @@ public final class StreamWriter implements AutoCloseable {
         if (transport.isClosing()) {
             Asyncio.yieldNow(); // let connectionLost run, so a lost connection reports its error below
         }
-        if (!protocol.drainHelper()) {
-            Asyncio.yieldNow(); // did not wait: still a fair scheduling point
+        if (!protocol.drainHelper() && protocol.loop().turns() == turnOfLastDrain) {
+            Asyncio.yieldNow(); // did not wait and did not suspend since the last drain: a fair scheduling point
         }
+        turnOfLastDrain = protocol.loop().turns();
     }
 
     /**

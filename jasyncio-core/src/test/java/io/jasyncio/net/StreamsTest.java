@@ -336,5 +336,36 @@ class StreamsTest {
             assertThat(received[0]).isEqualTo((long) chunks * chunk.length);
         }
     }
-}
 
+    @Test
+    void drainYieldsOnlyWhenTheTaskHasNotSuspendedSinceItsPreviousDrain() throws Exception {
+        try (ServerSocket peer = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread reader = Thread.ofPlatform().start(() -> {
+                try (Socket s = peer.accept()) {
+                    s.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            StrictLoop.run(StrictLoop.realTime(), () -> {
+                StreamPair c = Net.openConnection("127.0.0.1", peer.getLocalPort());
+                io.jasyncio.EventLoop loop = Asyncio.getRunningLoop();
+                c.writer().write(new byte[] {1});
+                c.writer().drain();
+                Asyncio.sleep(0.001); // the task gives the loop up, as a server does while it waits for the next request
+                boolean[] ran = {false};
+                loop.callSoon(() -> ran[0] = true);
+                c.writer().write(new byte[] {2});
+                c.writer().drain();
+                assertThat(ran[0]).as("a drain right after a suspension returns without another switch").isFalse();
+                c.writer().write(new byte[] {3});
+                c.writer().drain();
+                assertThat(ran[0]).as("a second drain with no suspension in between yields to the loop").isTrue();
+                c.writer().close();
+                c.writer().waitClosed();
+                return null;
+            });
+            reader.join();
+        }
+    }
+}

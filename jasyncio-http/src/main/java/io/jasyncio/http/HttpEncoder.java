@@ -105,11 +105,16 @@ public final class HttpEncoder {
         return out;
     }
 
+    /**
+     * Copies {@code s} into {@code out} at {@code p} as ISO-8859-1. {@code String.getBytes(int, int, byte[], int)}
+     * is deprecated because it keeps only the low eight bits of each char: exactly ISO-8859-1 for the
+     * checked characters here, and a plain array copy for a Latin-1 string (a per-char loop cost 8 % of
+     * W7's server time).
+     */
+    @SuppressWarnings("deprecation")
     private static int put(byte[] out, int p, String s) {
-        for (int i = 0; i < s.length(); i++) {
-            out[p++] = (byte) s.charAt(i);
-        }
-        return p;
+        s.getBytes(0, s.length(), out, p);
+        return p + s.length();
     }
 
     public static byte[] chunk(byte[] data, int offset, int length) {
