@@ -38,6 +38,8 @@ import java.util.Objects;
  *  VIA_FUTURE | parked on a future that cancel() cancelled | the future is cancelled; the task wakes and throws
  *  VIA_WAKEUP | parked in sleep(), or AT_NEXT met a sleep   | the timer is removed, a wake-up queued; it throws
  *             | or a yield                                  | when it resumes (one loop turn later, as asyncio)
+ *  PROPAGATING| (transient, inside cancel()) parked on a    | becomes VIA_FUTURE or AT_NEXT before cancel()
+ *             | future whose cancel() is still running      | returns; see the await cycle below
  * </pre>
  * Rules: (a) while a delivery is on its way, further {@code cancel} calls only count (asyncio throws
  * once however often it was cancelled); (b) a delivery ends, back at NONE, when the error is
@@ -48,6 +50,13 @@ import java.util.Objects;
  * NONE), unless a scope opened inside that block asked for it; it is armed as AT_NEXT when the
  * block ends.
  *
+ * <p>An await cycle (A awaits B, B awaits A: a deadlock the debug mode reports as it forms) must not
+ * turn {@code a.cancel()} into endless recursion (CPython's asyncio raises RecursionError there). A
+ * marks itself PROPAGATING before it cancels B; B finds the future it awaits is a task in that state,
+ * so the cancellation has come full circle: B leaves A's waiters and takes a VIA_WAKEUP delivery
+ * instead. B throws, ends cancelled, and A, VIA_FUTURE on B, wakes with B's outcome: the cycle
+ * unwinds one task at a time, as a cancelled chain without a cycle does.
+ *
  * <p>Threading: loop-confined, like everything on a loop.
  *
  * @param <T> the coroutine's result type
@@ -55,7 +64,8 @@ import java.util.Objects;
 public final class Task<T> extends Future<T> {
 
     private static final byte NEW = 0, RUNNING = 1, PARKED = 2, DONE = 3;
-    private static final byte CANCEL_NONE = 0, CANCEL_AT_NEXT = 1, CANCEL_VIA_FUTURE = 2, CANCEL_VIA_WAKEUP = 3;
+    private static final byte CANCEL_NONE = 0, CANCEL_AT_NEXT = 1, CANCEL_VIA_FUTURE = 2, CANCEL_VIA_WAKEUP = 3,
+            CANCEL_PROPAGATING = 4;
 
     /**
      * The body of every task's strand: one shared object (a per-task {@code this::body} costs 16 B
@@ -427,9 +437,21 @@ public final class Task<T> extends Future<T> {
             loop.enqueue(this);
             return true;
         }
-        if (w instanceof Future<?> awaited && awaited.cancel(message)) {
-            cancelDelivery = CANCEL_VIA_FUTURE;
-            return true;
+        if (w instanceof Future<?> awaited) {
+            if (awaited instanceof Task<?> t && t.cancelDelivery == CANCEL_PROPAGATING) {
+                // An await cycle: this cancel came round from t, which is cancelling what it awaits.
+                // Wake this task instead, so one task of the cycle throws (class comment).
+                awaited.removeWaiter(this);
+                waitingFor = null;
+                cancelDelivery = CANCEL_VIA_WAKEUP;
+                loop.enqueue(this);
+                return true;
+            }
+            cancelDelivery = CANCEL_PROPAGATING; // a cancel coming back round a cycle sees it (rule a)
+            if (awaited.cancel(message)) {
+                cancelDelivery = CANCEL_VIA_FUTURE;
+                return true;
+            }
         }
         cancelDelivery = CANCEL_AT_NEXT;
         return true;

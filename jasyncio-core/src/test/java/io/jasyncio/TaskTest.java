@@ -562,4 +562,27 @@ class TaskTest {
         assertThat(reported).singleElement().satisfies(ctx -> assertThat(ctx.message())
                 .contains("never retrieved").contains("created at").contains("TaskTest.java:"));
     }
+
+    @Test
+    void cancellingATaskInAnAwaitCycleUnwindsTheCycleInsteadOfRecursing() {
+        TestLoop.run(() -> {
+            List<Task<Object>> cycle = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                int next = (i + 1) % 3;
+                cycle.add(createTask(() -> {
+                    yieldNow(); // let every task of the cycle exist first
+                    return cycle.get(next).await(); // 0 awaits 1 awaits 2 awaits 0: a deadlock
+                }));
+            }
+            for (int i = 0; i < 3; i++) {
+                yieldNow();
+            }
+            assertThat(cycle.get(0).cancel()).isTrue(); // used to overflow the stack: 0 -> 1 -> 2 -> 0 -> ...
+            assertThatThrownBy(() -> cycle.get(0).await()).isInstanceOf(CancelledError.class);
+            for (Task<Object> t : cycle) {
+                assertThat(t.cancelled()).as("%s", t).isTrue();
+            }
+            return null;
+        });
+    }
 }
