@@ -20,6 +20,24 @@ final class HttpDate {
 
     private HttpDate() {}
 
+    /** {@code epochSecond} as an IMF-fixdate (for Last-Modified). */
+    static String format(long epochSecond) {
+        return IMF_FIXDATE.format(Instant.ofEpochSecond(epochSecond));
+    }
+
+    /**
+     * An IMF-fixdate's epoch second, or {@code Long.MIN_VALUE} if {@code text} is not one: a request's
+     * invalid date is ignored (RFC 9110 §13.1.3), never an error. The obsolete RFC 850 and asctime forms,
+     * which no client has sent for decades, count as invalid.
+     */
+    static long parse(String text) {
+        try {
+            return IMF_FIXDATE.parse(text.trim(), Instant::from).getEpochSecond();
+        } catch (java.time.DateTimeException e) {
+            return Long.MIN_VALUE;
+        }
+    }
+
     static String now() {
         long second = System.currentTimeMillis() / 1000;
         Cached c = cached;

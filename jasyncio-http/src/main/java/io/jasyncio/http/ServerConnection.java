@@ -16,8 +16,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 
 /**
@@ -351,10 +353,14 @@ final class ServerConnection implements Protocol {
         }
     }
 
+    /**
+     * A file response. A 200 gets the file's validators (ETag, Last-Modified, Accept-Ranges) and honours
+     * the request's conditional and Range fields ({@link FileSelection}): 304, 412, 206 with one range, or
+     * 416; any other status the handler chose is sent with the whole file, as it is.
+     */
     private After writeFile(HttpRequest request, HttpResponse response, HttpHeaders h, boolean keepAlive, boolean http10,
                             boolean sendBody) throws IOException {
         FileChannel file;
-        long size;
         try {
             file = Asyncio.toThreadChecked(() -> FileChannel.open(response.file(), StandardOpenOption.READ), IOException.class);
         } catch (NoSuchFileException e) {
@@ -362,19 +368,57 @@ final class ServerConnection implements Protocol {
         } catch (IOException e) {
             return writeResponse(request, internalError(request, e), keepAlive);
         }
+        long size;
+        long modified;
         try {
-            size = Asyncio.toThreadChecked(file::size, IOException.class);
+            BasicFileAttributes attributes = Asyncio.toThreadChecked(
+                    () -> Files.readAttributes(response.file(), BasicFileAttributes.class), IOException.class);
+            size = attributes.size();
+            modified = attributes.lastModifiedTime().toMillis();
         } catch (IOException e) {
             file.close();
             return writeResponse(request, internalError(request, e), keepAlive);
         }
         try {
-            h.addParsed("Content-Length", Long.toString(size));
+            int status = response.status();
+            String reason = response.reason();
+            FileSelection part = new FileSelection(FileSelection.Kind.FULL, 0, size);
+            if (status == 200) { // the handler's own status (an error page from a file) is sent as it is
+                part = FileSelection.of(request.method(), request.headers(), size, modified);
+                h.addParsed("ETag", FileSelection.entityTag(size, modified));
+                h.addParsed("Last-Modified", HttpDate.format(Math.floorDiv(modified, 1000)));
+                h.addParsed("Accept-Ranges", "bytes");
+            }
+            switch (part.kind()) {
+                case NOT_MODIFIED -> {
+                    status = 304;
+                    reason = null;
+                    sendBody = false;
+                }
+                case PRECONDITION_FAILED -> {
+                    return writeResponse(request, HttpResponse.text(412, "Precondition Failed"), keepAlive);
+                }
+                case UNSATISFIABLE -> {
+                    status = 416;
+                    reason = null;
+                    sendBody = false;
+                    h.addParsed("Content-Range", "bytes */" + size);
+                    h.addParsed("Content-Length", "0");
+                }
+                case PARTIAL -> {
+                    status = 206;
+                    reason = null;
+                    h.addParsed("Content-Range", "bytes " + part.first() + "-" + (part.first() + part.length() - 1) + "/" + size);
+                    h.addParsed("Content-Length", Long.toString(part.length()));
+                }
+                case FULL -> h.addParsed("Content-Length", Long.toString(size));
+            }
+            sentStatus = status;
             connectionHeader(h, keepAlive, http10);
-            writer.write(HttpEncoder.responseHead(response.status(), response.reason(), h));
-            if (sendBody) {
+            writer.write(HttpEncoder.responseHead(status, reason, h));
+            if (sendBody && part.length() > 0) {
                 After failed = transport.getExtraInfo("sslSession") == null && transport.getExtraInfo("socket") instanceof SocketChannel ch
-                        ? sendZeroCopy(file, size, ch, response) : sendInBlocks(file, size, response);
+                        ? sendZeroCopy(file, part.first(), part.length(), ch, response) : sendInBlocks(file, part.first(), part.length(), response);
                 if (failed != null) {
                     return failed;
                 }
@@ -396,7 +440,7 @@ final class ServerConnection implements Protocol {
      * thread: from the page cache that is a copy; a cold file costs disk reads there (as in asyncio and
      * uvloop); TLS connections use {@link #sendInBlocks} instead.
      */
-    private After sendZeroCopy(FileChannel file, long size, SocketChannel ch, HttpResponse response) throws IOException {
+    private After sendZeroCopy(FileChannel file, long first, long size, SocketChannel ch, HttpResponse response) throws IOException {
         transport.setWriteBufferLimits(0, 0);
         try {
             writer.drain();
@@ -405,14 +449,14 @@ final class ServerConnection implements Protocol {
         }
         long sent = 0;
         while (sent < size) {
-            long n = file.transferTo(sent, size - sent, ch);
+            long n = file.transferTo(first + sent, size - sent, ch);
             if (n > 0) {
                 sent += n;
                 sentBytes = sent;
                 Asyncio.yieldNow(); // a fast client must not keep the loop to itself
                 continue;
             }
-            if (file.size() <= sent) {
+            if (file.size() <= first + sent) {
                 LOG.log(System.Logger.Level.WARNING, response.file() + " shrank while it was sent");
                 return After.ABORT;
             }
@@ -430,15 +474,20 @@ final class ServerConnection implements Protocol {
         return null;
     }
 
-    /** A file in blocks read off the loop thread, each written with backpressure; null when sent, ABORT on failure. */
-    private After sendInBlocks(FileChannel file, long size, HttpResponse response) throws IOException {
+    /**
+     * {@code size} bytes of a file from {@code first}, in blocks read off the loop thread, each written with
+     * backpressure; null when sent, ABORT on failure.
+     */
+    private After sendInBlocks(FileChannel file, long first, long size, HttpResponse response) throws IOException {
         ByteBuffer block = ByteBuffer.allocate((int) Math.min(FILE_BLOCK, Math.max(1, size)));
         long sent = 0;
         while (sent < size) {
             block.clear();
+            block.limit((int) Math.min(block.capacity(), size - sent));
+            long at = first + sent;
             int n;
             try {
-                n = Asyncio.toThreadChecked(() -> file.read(block), IOException.class);
+                n = Asyncio.toThreadChecked(() -> file.read(block, at), IOException.class);
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "reading " + response.file() + " failed after its head was sent", e);
                 return After.ABORT;

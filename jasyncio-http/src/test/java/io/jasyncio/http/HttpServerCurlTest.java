@@ -141,4 +141,48 @@ class HttpServerCurlTest {
         });
         assertThat(Files.readAllBytes(got)).isEqualTo(big);
     }
+
+    @Test
+    void staticFilesAnswerRangesResumesAndConditionalRequests(@TempDir Path dir) throws Exception {
+        Path site = Files.createDirectories(dir.resolve("site"));
+        byte[] data = random(100_000, 3);
+        Files.write(site.resolve("data.bin"), data);
+        Path part = dir.resolve("part.bin");
+        Path resumed = dir.resolve("resumed.bin");
+        Files.write(resumed, java.util.Arrays.copyOf(data, 30_000)); // an interrupted download
+        Path etags = dir.resolve("etag.txt");
+        HttpServerTest.serve(new Router().staticFiles("/static", site), server -> {
+            String url = "http://127.0.0.1:" + server.port() + "/static/data.bin";
+            assertThat(Curl.run("-r", "1000-1999", "-o", part.toString(), "-w", "%{http_code}", url).out()).isEqualTo("206");
+            assertThat(Files.readAllBytes(part)).isEqualTo(java.util.Arrays.copyOfRange(data, 1000, 2000));
+            assertThat(Curl.run("-C", "-", "-o", resumed.toString(), "-w", "%{http_code}", url).out()).isEqualTo("206");
+            assertThat(Files.readAllBytes(resumed)).isEqualTo(data);
+            assertThat(Curl.run("--etag-save", etags.toString(), "-o", "/dev/null", "-w", "%{http_code}", url).out()).isEqualTo("200");
+            assertThat(Curl.run("--etag-compare", etags.toString(), "-o", "/dev/null", "-w", "%{http_code}", url).out()).isEqualTo("304");
+            try (RawHttpClient c = RawHttpClient.connect(server.port())) { // one keep-alive connection: every answer is framed right
+                String etag = c.send("HEAD /static/data.bin HTTP/1.1\r\nHost: t\r\nRange: bytes=0-9\r\n\r\n").read("HEAD").header("ETag");
+                RawHttpClient.Response r = c.send("GET /static/data.bin HTTP/1.1\r\nHost: t\r\nRange: bytes=-10\r\n\r\n").read();
+                assertThat(r.status()).isEqualTo(206);
+                assertThat(r.header("Content-Range")).isEqualTo("bytes 99990-99999/100000");
+                assertThat(r.body()).isEqualTo(java.util.Arrays.copyOfRange(data, 99_990, 100_000));
+                r = c.send("GET /static/data.bin HTTP/1.1\r\nHost: t\r\nRange: bytes=100000-\r\n\r\n").read();
+                assertThat(r.status()).isEqualTo(416);
+                assertThat(r.header("Content-Range")).isEqualTo("bytes */100000");
+                r = c.send("GET /static/data.bin HTTP/1.1\r\nHost: t\r\nIf-None-Match: " + etag + "\r\n\r\n").read();
+                assertThat(r.status()).isEqualTo(304);
+                assertThat(r.body()).isEmpty();
+                assertThat(r.header("ETag")).isEqualTo(etag);
+                r = c.send("GET /static/data.bin HTTP/1.1\r\nHost: t\r\nIf-Modified-Since: " + r.header("Last-Modified") + "\r\n\r\n").read();
+                assertThat(r.status()).isEqualTo(304);
+                r = c.send("GET /static/data.bin HTTP/1.1\r\nHost: t\r\nIf-Match: \"stale\"\r\n\r\n").read();
+                assertThat(r.status()).isEqualTo(412);
+                r = c.send("GET /static/data.bin HTTP/1.1\r\nHost: t\r\nRange: bytes=0-1,5-9\r\n\r\n").read();
+                assertThat(r.status()).as("several ranges: the whole file (no multipart/byteranges)").isEqualTo(200);
+                assertThat(r.body()).isEqualTo(data);
+                r = c.send("GET /static/data.bin HTTP/1.1\r\nHost: t\r\nRange: bytes=0-9\r\nIf-Range: \"stale\"\r\n\r\n").read();
+                assertThat(r.status()).as("If-Range names an old version: the whole file").isEqualTo(200);
+                assertThat(r.header("Accept-Ranges")).isEqualTo("bytes");
+            }
+        });
+    }
 }

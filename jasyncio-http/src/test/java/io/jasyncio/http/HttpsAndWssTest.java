@@ -50,6 +50,9 @@ class HttpsAndWssTest {
             assertThat(r.exit()).as(r.stderr()).isZero();
             assertThat(r.out()).startsWith("hello").contains("\"id\":\"7\"").endsWith(java.nio.file.Files.readString(tls.pem));
             assertThat(r.stderr()).containsPattern("Re-?using existing connection");
+            Curl.Result range = Curl.run("-r", "10-19", "--cacert", tls.pem.toString(), "--resolve",
+                    "localhost:" + server.port() + ":127.0.0.1", base + "/pem"); // a range read off the loop, in blocks
+            assertThat(range.out()).isEqualTo(java.nio.file.Files.readString(tls.pem).substring(10, 20));
         });
     }
 
