@@ -982,6 +982,7 @@ public final class EventLoop implements AutoCloseable {
             throw new IllegalArgumentException("blocking sample interval must not be negative: " + d);
         }
         this.blockingSampleNanos = saturatedNanos(d);
+        wakeWatchdog();
     }
 
     /** See {@link #setBlockingSampleInterval}. */
@@ -999,6 +1000,15 @@ public final class EventLoop implements AutoCloseable {
             throw new IllegalArgumentException("slow callback duration must not be negative: " + d);
         }
         this.slowCallbackNanos = d.toNanos();
+        wakeWatchdog();
+    }
+
+    /** The sampler may be parked for half the old threshold: it must pick a new setting up now. */
+    private void wakeWatchdog() {
+        SlowStepWatchdog w = watchdog;
+        if (w != null) {
+            w.settingsChanged();
+        }
     }
 
     public Duration getSlowCallbackDuration() {

@@ -54,6 +54,11 @@ final class SlowStepWatchdog implements Runnable {
         return s;
     }
 
+    /** The loop's slow-step threshold or sampling interval changed: re-read them instead of finishing the old pause. */
+    void settingsChanged() {
+        LockSupport.unpark(sampler);
+    }
+
     void stop() {
         stopped = true;
         LockSupport.unpark(sampler);

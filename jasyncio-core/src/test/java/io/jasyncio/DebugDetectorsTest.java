@@ -222,6 +222,20 @@ class DebugDetectorsTest {
         assertThat(reports).extracting(ExceptionContext::message).noneMatch(m -> m.contains("never closed"));
     }
 
+    /** Blocks (bounded) until every slow-step sampler thread has gone into its timed pause. */
+    private static void awaitSamplerParked() throws InterruptedException {
+        for (int i = 0; i < 2_000; i++) {
+            boolean parked = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals("jasyncio-slow-step-watchdog"))
+                    .allMatch(t -> t.getState() == Thread.State.TIMED_WAITING);
+            if (parked) {
+                return;
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("the slow-step sampler never paused");
+    }
+
     private static void napOnTheLoop() throws InterruptedException {
         Thread.sleep(300); // blocks the loop, though not for long enough to be a slow step here
     }
@@ -231,6 +245,8 @@ class DebugDetectorsTest {
         LoopOptions sampling = StrictLoop.realTime().withDebug(true).withSlowCallbackDuration(Duration.ofSeconds(30));
         try (LogCapture log = new LogCapture()) {
             StrictLoop.run(sampling, () -> {
+                // The sampler is in its 15 s pause (half the slow-step threshold): the new interval must wake it.
+                awaitSamplerParked();
                 getRunningLoop().setBlockingSampleInterval(Duration.ofMillis(5));
                 Task<Void> sleeper = createTask("sleeper", () -> {
                     napOnTheLoop();
