@@ -49,24 +49,28 @@ public record TlsOptions(SSLContext context, String serverHostname, boolean veri
         }
     }
 
-    public TlsOptions serverHostname(String name) {
+    /** A copy with this SNI / verification name (withers are named {@code withX}: {@code serverHostname()} is the accessor). */
+    public TlsOptions withServerHostname(String name) {
         return new TlsOptions(context, name, verifyHostname, alpn, handshakeTimeout, suppressRaggedEofs);
     }
 
-    public TlsOptions verifyHostname(boolean on) {
+    /** A copy that checks (or, for tests against self-signed names, does not check) the certificate's name. */
+    public TlsOptions withVerifyHostname(boolean on) {
         return new TlsOptions(context, serverHostname, on, alpn, handshakeTimeout, suppressRaggedEofs);
     }
 
-    public TlsOptions alpn(String... protocols) {
+    /** A copy offering or accepting these application protocols, in preference order. */
+    public TlsOptions withAlpn(String... protocols) {
         return new TlsOptions(context, serverHostname, verifyHostname, List.of(protocols), handshakeTimeout, suppressRaggedEofs);
     }
 
-    public TlsOptions handshakeTimeout(Duration d) {
+    /** A copy whose handshake must finish within {@code d} (positive). */
+    public TlsOptions withHandshakeTimeout(Duration d) {
         return new TlsOptions(context, serverHostname, verifyHostname, alpn, d, suppressRaggedEofs);
     }
 
     /** A copy that treats a missing {@code close_notify} as a clean end of the stream (see the record's comment). */
-    public TlsOptions suppressRaggedEofs(boolean on) {
+    public TlsOptions withSuppressRaggedEofs(boolean on) {
         return new TlsOptions(context, serverHostname, verifyHostname, alpn, handshakeTimeout, on);
     }
 }

@@ -172,7 +172,7 @@ final class TlsProtocol implements Protocol {
             }
             if (state == State.OPEN && !options.suppressRaggedEofs()) {
                 SSLException e = new SSLException("TLS connection truncated: the peer closed TCP without close_notify "
-                        + "(data may be missing; TlsOptions.suppressRaggedEofs(true) accepts this as the end)");
+                        + "(data may be missing; TlsOptions.withSuppressRaggedEofs(true) accepts this as the end)");
                 e.initCause(truncated);
                 fail(e);
                 return false;

@@ -49,8 +49,8 @@ class TlsTest {
 
     @Test
     void streamsOverTlsWithAlpnAndSession() throws Exception {
-        TlsOptions server = TlsOptions.of(certs.serverContext()).alpn("echo/1", "h2");
-        TlsOptions client = TlsOptions.of(certs.clientContext()).alpn("echo/1");
+        TlsOptions server = TlsOptions.of(certs.serverContext()).withAlpn("echo/1", "h2");
+        TlsOptions client = TlsOptions.of(certs.clientContext()).withAlpn("echo/1");
         StrictLoop.run(StrictLoop.realTime(), () -> {
             try (Server s = tlsEcho(server)) {
                 StreamPair c = Net.openConnection("localhost", s.port(), client);
@@ -90,10 +90,10 @@ class TlsTest {
         StrictLoop.run(StrictLoop.realTime(), () -> {
             try (Server s = tlsEcho(TlsOptions.of(certs.serverContext()))) {
                 assertThatThrownBy(() -> Net.openConnection("127.0.0.1", s.port(),
-                        TlsOptions.of(certs.clientContext()).serverHostname("example.org")))
+                        TlsOptions.of(certs.clientContext()).withServerHostname("example.org")))
                         .isInstanceOf(SSLHandshakeException.class);
                 StreamPair c = Net.openConnection("127.0.0.1", s.port(),
-                        TlsOptions.of(certs.clientContext()).serverHostname("example.org").verifyHostname(false));
+                        TlsOptions.of(certs.clientContext()).withServerHostname("example.org").withVerifyHostname(false));
                 c.writer().write("ok\n");
                 assertThat(StreamReader.text(c.reader().readline())).isEqualTo("ok");
                 c.close();
@@ -145,7 +145,7 @@ class TlsTest {
             });
             StrictLoop.run(StrictLoop.realTime(), () -> {
                 assertThatThrownBy(() -> Net.openConnection("localhost", silent.getLocalPort(),
-                        TlsOptions.of(certs.clientContext()).handshakeTimeout(Duration.ofMillis(300))))
+                        TlsOptions.of(certs.clientContext()).withHandshakeTimeout(Duration.ofMillis(300))))
                         .isInstanceOf(SSLHandshakeException.class).hasMessageContaining("did not finish");
                 return null;
             });
@@ -211,7 +211,7 @@ class TlsTest {
         assumeTrue(openssl(), "openssl is needed for this peer test");
         String reply = StrictLoop.run(StrictLoop.realTime(), () -> {
             // s_client, killed, closes TCP without close_notify: this server accepts that as the end.
-            try (Server s = tlsEcho(TlsOptions.of(certs.serverContext()).suppressRaggedEofs(true))) {
+            try (Server s = tlsEcho(TlsOptions.of(certs.serverContext()).withSuppressRaggedEofs(true))) {
                 int port = s.port();
                 return Asyncio.toThread(() -> {
                     Process client = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + port,
@@ -232,7 +232,7 @@ class TlsTest {
     @Test
     void startTlsUpgradesAPlainConnection() throws Exception {
         TlsOptions server = TlsOptions.of(certs.serverContext());
-        TlsOptions client = TlsOptions.of(certs.clientContext()).serverHostname("localhost");
+        TlsOptions client = TlsOptions.of(certs.clientContext()).withServerHostname("localhost");
         StrictLoop.run(StrictLoop.realTime(), () -> {
             try (Server s = Net.startServer((r, w) -> {
                 // a STARTTLS-like exchange: one plain line, then TLS
@@ -302,7 +302,7 @@ class TlsTest {
     void truncationIsAPlainEndOfStreamWhenTheUserOptedIn() throws Exception {
         CompletableFuture<Object> outcome = new CompletableFuture<>();
         StrictLoop.run(StrictLoop.realTime(), () -> {
-            try (Server s = truncationObserver(TlsOptions.of(certs.serverContext()).suppressRaggedEofs(true), outcome)) {
+            try (Server s = truncationObserver(TlsOptions.of(certs.serverContext()).withSuppressRaggedEofs(true), outcome)) {
                 StreamPair c = sendAndCut(s.port());
                 Asyncio.await(outcome);
                 c.writer().transport().abort();
@@ -329,8 +329,8 @@ class TlsTest {
 
     @Test
     void startTlsFeedsTheClientHelloTheReaderHadAlreadyBuffered() throws Exception {
-        TlsOptions server = TlsOptions.of(certs.serverContext()).handshakeTimeout(Duration.ofSeconds(20));
-        TlsOptions client = TlsOptions.of(certs.clientContext()).serverHostname("localhost").handshakeTimeout(Duration.ofSeconds(20));
+        TlsOptions server = TlsOptions.of(certs.serverContext()).withHandshakeTimeout(Duration.ofSeconds(20));
+        TlsOptions client = TlsOptions.of(certs.clientContext()).withServerHostname("localhost").withHandshakeTimeout(Duration.ofSeconds(20));
         StrictLoop.run(StrictLoop.realTime(), () -> {
             try (Server s = Net.startServer((r, w) -> {
                 assertThat(StreamReader.text(r.readline())).isEqualTo("STARTTLS");
@@ -357,7 +357,7 @@ class TlsTest {
     @Test
     void writesMadeDuringTheStartTlsHandshakeAreCountedInTheBufferAndSentEncrypted() throws Exception {
         TlsOptions server = TlsOptions.of(certs.serverContext());
-        TlsOptions client = TlsOptions.of(certs.clientContext()).serverHostname("localhost");
+        TlsOptions client = TlsOptions.of(certs.clientContext()).withServerHostname("localhost");
         byte[] payload = new byte[200 * 1024];
         new java.util.Random(7).nextBytes(payload);
         StrictLoop.run(StrictLoop.realTime(), () -> {

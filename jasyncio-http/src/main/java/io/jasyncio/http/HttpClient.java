@@ -478,7 +478,7 @@ public final class HttpClient implements AutoCloseable {
         URI proxy = options.proxy();
         String host = proxy != null ? proxy.getHost() : origin.bareHost();
         int port = proxy != null ? (proxy.getPort() < 0 ? 80 : proxy.getPort()) : origin.port();
-        TlsOptions tls = origin.tls() ? options.tls().serverHostname(origin.bareHost()) : null;
+        TlsOptions tls = origin.tls() ? options.tls().withServerHostname(origin.bareHost()) : null;
         IOException last = null;
         for (InetSocketAddress address : resolve(host, port, where)) {
             StreamPair streams;
