@@ -296,11 +296,7 @@ public final class Connection implements AutoCloseable {
                     return null;
                 }
                 try {
-                    if (commit) {
-                        jdbc.commit();
-                    } else {
-                        jdbc.rollback();
-                    }
+                    w.finishTransaction(commit);
                 } finally {
                     w.resetSession();
                 }

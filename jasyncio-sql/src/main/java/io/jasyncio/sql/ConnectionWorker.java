@@ -354,6 +354,19 @@ final class ConnectionWorker {
         return new Row(columns, values);
     }
 
+    /** Worker side: commits or rolls back the open transaction, then returns the connection to auto-commit. */
+    void finishTransaction(boolean commit) throws SQLException {
+        try {
+            if (commit) {
+                jdbc.commit();
+            } else {
+                jdbc.rollback();
+            }
+        } finally {
+            jdbc.setAutoCommit(true);
+        }
+    }
+
     /** Worker side of a pool reset: ends any transaction left open and restores the session defaults. */
     void resetSession() throws SQLException {
         if (!jdbc.getAutoCommit()) {

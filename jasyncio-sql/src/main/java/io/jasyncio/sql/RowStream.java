@@ -161,16 +161,7 @@ public final class RowStream implements AsyncIterable<Row>, AsyncIterator<Row> {
             results = null;
             if (ownTransaction) {
                 ownTransaction = false;
-                java.sql.Connection jdbc = w.jdbc();
-                try {
-                    if (commit) {
-                        jdbc.commit();
-                    } else {
-                        jdbc.rollback();
-                    }
-                } finally {
-                    jdbc.setAutoCommit(true);
-                }
+                w.finishTransaction(commit);
             }
         }
     }
