@@ -1,6 +1,5 @@
 package io.jasyncio.net;
 
-import io.jasyncio.test.StrictLoop;
 import static io.jasyncio.Asyncio.createTask;
 import static io.jasyncio.Asyncio.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jasyncio.CancelledError;
 import io.jasyncio.Task;
+import io.jasyncio.test.SelfSignedCertificate;
+import io.jasyncio.test.StrictLoop;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -77,7 +78,7 @@ class NetCancellationTest {
 
     @Test
     void cancellingATlsHandshakeClosesTheSocket(@TempDir Path dir) throws Exception {
-        TestCertificates certs = TestCertificates.generate(dir, "localhost");
+        SelfSignedCertificate certs = SelfSignedCertificate.generate(dir, "localhost", "127.0.0.1");
         try (ServerSocket silent = new ServerSocket(0)) {
             Thread acceptor = Thread.ofPlatform().start(() -> {
                 try (Socket s = silent.accept()) {

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.jasyncio.CancelledError;
 import io.jasyncio.Event;
 import io.jasyncio.Task;
+import io.jasyncio.test.SelfSignedCertificate;
 import io.jasyncio.test.StrictLoop;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
@@ -125,7 +126,7 @@ class SendfileTest {
 
     @Test
     void sendfileOverTlsFallsBackToReadAndWrite() throws Exception {
-        TestCertificates certs = TestCertificates.localhost();
+        SelfSignedCertificate certs = SelfSignedCertificate.localhost();
         StrictLoop.run(StrictLoop.realTime(), () -> {
             long[] sent = new long[2];
             Server server = fileServer(0, Long.MAX_VALUE, TlsOptions.of(certs.serverContext()), sent, "head".getBytes());

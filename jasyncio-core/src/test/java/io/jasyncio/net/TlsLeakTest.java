@@ -3,6 +3,7 @@ package io.jasyncio.net;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jasyncio.ExceptionContext;
+import io.jasyncio.test.SelfSignedCertificate;
 import io.jasyncio.test.StrictLoop;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -25,7 +26,7 @@ class TlsLeakTest {
 
     @Test
     void aTlsConnectionNeverClosedIsReportedWithTheLineThatOpenedIt() throws Exception {
-        TestCertificates certs = TestCertificates.generate(dir, "localhost");
+        SelfSignedCertificate certs = SelfSignedCertificate.generate(dir, "localhost", "127.0.0.1");
         TlsOptions client = TlsOptions.of(certs.clientContext());
         // The peer is a plain blocking TLS server on a thread of its own: a peer on the same loop would be
         // cancelled by the runner and close its side first (close_notify), and the client would then close

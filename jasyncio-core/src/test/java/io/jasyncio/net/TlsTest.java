@@ -1,6 +1,5 @@
 package io.jasyncio.net;
 
-import io.jasyncio.test.StrictLoop;
 import static io.jasyncio.Asyncio.createTask;
 import static io.jasyncio.Asyncio.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jasyncio.Asyncio;
+import io.jasyncio.test.SelfSignedCertificate;
+import io.jasyncio.test.StrictLoop;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -30,11 +31,11 @@ import org.junit.jupiter.api.io.TempDir;
 class TlsTest {
     @TempDir
     static Path dir;
-    static TestCertificates certs;
+    static SelfSignedCertificate certs;
 
     @BeforeAll
     static void makeCertificates() throws Exception {
-        certs = TestCertificates.generate(dir, "localhost");
+        certs = SelfSignedCertificate.generate(dir, "localhost", "127.0.0.1");
     }
 
     private static Server tlsEcho(TlsOptions tls) throws java.io.IOException {
@@ -75,7 +76,7 @@ class TlsTest {
 
     @Test
     void untrustedCertificateFailsTheHandshakeAtTheCaller() throws Exception {
-        TestCertificates other = TestCertificates.generate(dir, "other");
+        SelfSignedCertificate other = SelfSignedCertificate.generate(dir, "other", "127.0.0.1");
         StrictLoop.run(StrictLoop.realTime(), () -> {
             try (Server s = tlsEcho(TlsOptions.of(other.serverContext()))) {
                 assertThatThrownBy(() -> Net.openConnection("localhost", s.port(), TlsOptions.of(certs.clientContext())))
@@ -164,13 +165,12 @@ class TlsTest {
     @Test
     void jasyncioClientAgainstOpensslServer() throws Exception {
         assumeTrue(openssl(), "openssl is needed for this peer test");
-        Path pem = certs.pem(dir);
-        int port;
+                int port;
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
         }
-        Process server = new ProcessBuilder("openssl", "s_server", "-accept", "127.0.0.1:" + port, "-cert", pem.toString(),
-                "-key", pem.toString(), "-quiet", "-naccept", "1").redirectErrorStream(true).start();
+        Process server = new ProcessBuilder("openssl", "s_server", "-accept", "127.0.0.1:" + port, "-cert", certs.certificatePem().toString(),
+                "-key", certs.privateKeyPem().toString(), "-quiet", "-naccept", "1").redirectErrorStream(true).start();
         try {
             OutputStream toServer = server.getOutputStream();
             StrictLoop.run(StrictLoop.realTime(), () -> {
@@ -436,7 +436,7 @@ class TlsTest {
     void certificateChecksRunOnAWorkerSoTheLoopKeepsRunning() throws Exception {
         java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
         trust.load(null, null);
-        trust.setCertificateEntry("server", certs.keys.getCertificate("server"));
+        trust.setCertificateEntry("server", certs.keyStore().getCertificate("server"));
         javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
                 javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);

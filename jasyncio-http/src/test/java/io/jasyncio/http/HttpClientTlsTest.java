@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jasyncio.Asyncio;
+import io.jasyncio.test.SelfSignedCertificate;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,16 +21,16 @@ import org.junit.jupiter.api.io.TempDir;
 class HttpClientTlsTest {
     @TempDir
     static Path dir;
-    private static TestTls tls;
+    private static SelfSignedCertificate tls;
     private static PeerProcess server;
     private static PeerProcess proxy;
     private static PeerProcess plain;
 
     @BeforeAll
     static void start() throws Exception {
-        tls = TestTls.generate(dir, "DNS:localhost,IP:127.0.0.1");
+        tls = SelfSignedCertificate.generate(dir, "localhost", "127.0.0.1");
         Files.writeString(dir.resolve("page.html"), "<html><body>secret page</body></html>");
-        server = tls.serve(dir);
+        server = openSslServer(tls, dir);
         proxy = PeerProcess.python("proxy_peer.py");
         plain = PeerProcess.python("http_server_peer.py");
     }
@@ -42,6 +44,13 @@ class HttpClientTlsTest {
         }
     }
 
+    /** openssl s_server serving the files of {@code root} (-WWW: HTTP/1.0, one request per connection) on a free port. */
+    private static PeerProcess openSslServer(SelfSignedCertificate cert, Path root) throws Exception {
+        int port = PeerProcess.freePort();
+        return PeerProcess.listening(port, List.of("openssl", "s_server", "-quiet", "-accept", "127.0.0.1:" + port,
+                "-cert", cert.certificatePem().toString(), "-key", cert.privateKeyPem().toString(), "-WWW"), root);
+    }
+
     private static String httpsUrl(String host) {
         return "https://" + host + ":" + server.port + "/page.html";
     }
@@ -49,7 +58,7 @@ class HttpClientTlsTest {
     @Test
     void verifiedTlsWithTheRightTrust() {
         Asyncio.run(() -> {
-            try (HttpClient client = HttpClient.create(ClientOptions.DEFAULTS.withTls(tls.trustingOnlyThis()))) {
+            try (HttpClient client = HttpClient.create(ClientOptions.DEFAULTS.withTls(tls.clientTls()))) {
                 for (String host : new String[] {"127.0.0.1", "localhost"}) {
                     ClientResponse r = client.get(httpsUrl(host));
                     assertThat(r.status()).isEqualTo(200);
@@ -77,9 +86,9 @@ class HttpClientTlsTest {
     @Test
     void aCertificateForAnotherNameIsRefused(@TempDir Path other) {
         Asyncio.run(() -> {
-            TestTls elsewhere = TestTls.generate(other, "DNS:elsewhere.test");
-            try (PeerProcess wrongName = elsewhere.serve(dir);
-                 HttpClient client = HttpClient.create(ClientOptions.DEFAULTS.withTls(elsewhere.trustingOnlyThis()))) {
+            SelfSignedCertificate elsewhere = SelfSignedCertificate.generate(other, "elsewhere.test");
+            try (PeerProcess wrongName = openSslServer(elsewhere, dir);
+                 HttpClient client = HttpClient.create(ClientOptions.DEFAULTS.withTls(elsewhere.clientTls()))) {
                 assertThatThrownBy(() -> client.get("https://127.0.0.1:" + wrongName.port + "/page.html"))
                         .isInstanceOf(HttpTlsException.class);
             }
@@ -91,7 +100,7 @@ class HttpClientTlsTest {
     void httpsThroughAConnectProxy() {
         Asyncio.run(() -> {
             URI proxyUrl = URI.create("http://127.0.0.1:" + proxy.port);
-            try (HttpClient client = HttpClient.create(ClientOptions.DEFAULTS.withTls(tls.trustingOnlyThis()).withProxy(proxyUrl))) {
+            try (HttpClient client = HttpClient.create(ClientOptions.DEFAULTS.withTls(tls.clientTls()).withProxy(proxyUrl))) {
                 assertThat(client.get(httpsUrl("localhost")).text()).contains("secret page");
                 JsonNode forwarded = client.get(plain.url("/echo")).json(JsonNode.class);
                 assertThat(forwarded.get("path").asText()).as("absolute form through the proxy").isEqualTo(plain.url("/echo"));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jasyncio.Coroutine;
+import io.jasyncio.test.SelfSignedCertificate;
 import io.jasyncio.test.StrictLoop;
 import java.net.URI;
 import java.nio.file.Path;
@@ -20,16 +21,16 @@ import org.junit.jupiter.api.io.TempDir;
 class HttpsAndWssTest {
     @TempDir
     static Path dir;
-    static LocalhostTls tls;
+    static SelfSignedCertificate tls;
 
     @BeforeAll
     static void certificate() throws Exception {
-        tls = LocalhostTls.generate(dir);
+        tls = SelfSignedCertificate.generate(dir, "localhost", "127.0.0.1");
     }
 
     private static void serveTls(Router router, HttpServerTest.ServerBody body) {
         StrictLoop.run(StrictLoop.realTime(), (Coroutine<Void>) () -> {
-            HttpServer server = HttpServer.start(router, "127.0.0.1", 0, HttpServerOptions.defaults(), tls.server());
+            HttpServer server = HttpServer.start(router, "127.0.0.1", 0, HttpServerOptions.defaults(), tls.serverTls());
             try {
                 body.run(server);
             } finally {
@@ -42,17 +43,17 @@ class HttpsAndWssTest {
     @Test
     void curlTalksHttpsWithKeepAlive() {
         assumeTrue(Curl.available(), "curl is needed (.ci/run installs it)");
-        Router router = HttpServerTest.demoRouter().get("/pem", r -> HttpResponse.file(tls.pem)); // a file over TLS: sent in blocks
+        Router router = HttpServerTest.demoRouter().get("/pem", r -> HttpResponse.file(tls.certificatePem())); // a file over TLS: sent in blocks
         serveTls(router, server -> {
             String base = "https://localhost:" + server.port();
-            Curl.Result r = Curl.run("-v", "--cacert", tls.pem.toString(), "--resolve", "localhost:" + server.port() + ":127.0.0.1",
+            Curl.Result r = Curl.run("-v", "--cacert", tls.certificatePem().toString(), "--resolve", "localhost:" + server.port() + ":127.0.0.1",
                     base + "/", base + "/users/7", base + "/pem");
             assertThat(r.exit()).as(r.stderr()).isZero();
-            assertThat(r.out()).startsWith("hello").contains("\"id\":\"7\"").endsWith(java.nio.file.Files.readString(tls.pem));
+            assertThat(r.out()).startsWith("hello").contains("\"id\":\"7\"").endsWith(java.nio.file.Files.readString(tls.certificatePem()));
             assertThat(r.stderr()).containsPattern("Re-?using existing connection");
-            Curl.Result range = Curl.run("-r", "10-19", "--cacert", tls.pem.toString(), "--resolve",
+            Curl.Result range = Curl.run("-r", "10-19", "--cacert", tls.certificatePem().toString(), "--resolve",
                     "localhost:" + server.port() + ":127.0.0.1", base + "/pem"); // a range read off the loop, in blocks
-            assertThat(range.out()).isEqualTo(java.nio.file.Files.readString(tls.pem).substring(10, 20));
+            assertThat(range.out()).isEqualTo(java.nio.file.Files.readString(tls.certificatePem()).substring(10, 20));
         });
     }
 
@@ -60,7 +61,7 @@ class HttpsAndWssTest {
     void wssEchoesAndTheDefaultTrustRefusesASelfSignedServer() {
         serveTls(WebSocketTest.echoRouter(), server -> {
             URI uri = URI.create("wss://127.0.0.1:" + server.port() + "/echo");
-            try (WebSocket ws = WebSocket.connect(uri, WebSocketOptions.defaults().withTls(tls.client()))) {
+            try (WebSocket ws = WebSocket.connect(uri, WebSocketOptions.defaults().withTls(tls.clientTls()))) {
                 ws.sendText("over tls");
                 assertThat(ws.receive().text()).isEqualTo("over tls");
             }
