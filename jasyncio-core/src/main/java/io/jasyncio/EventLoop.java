@@ -60,9 +60,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * (a stream read woken by {@code dataReceived}), and a second {@code epoll_wait} right after the
  * first would only cost a system call per message. It is not skipped when a key was cancelled since
  * (a channel stopped being watched, usually to be closed: it is released only by a select). I/O is
- * still polled at least every other turn,
- * so a task that keeps the queue busy cannot starve it (asyncio polls every turn; jasyncio may see
- * an event one turn later, which no program can tell from the event arriving later).
+ * still polled at least every other turn, so a task that keeps the queue busy cannot starve it
+ * (asyncio polls every turn; jasyncio may see an event one turn later, which no program can tell
+ * from the event arriving later).
  */
 public final class EventLoop implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.jasyncio");
