@@ -30,8 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <h2>One turn of the loop ({@link #runOnce()}, asyncio's {@code _run_once})</h2>
  * <ol>
  *   <li>move callbacks handed in by other threads ({@link #callSoonThreadsafe}) to the ready queue;</li>
- *   <li>wait for I/O or a wake-up: not at all if something is ready, else until the earliest
- *       timer (with a virtual clock: jump to it instead);</li>
+ *   <li>wait for I/O or a wake-up: not at all if something is ready (then only poll, unless the
+ *       previous turn already asked the selector), else until the earliest timer (with a virtual
+ *       clock: jump to it instead);</li>
  *   <li>move every timer that is due to the ready queue, in deadline order, FIFO among equals;</li>
  *   <li>run the callbacks that are ready <em>now</em>: one scheduled while they run waits for the
  *       next turn.</li>
@@ -53,6 +54,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * what was posted before it began (counted in {@code inboxCount}), so they cannot starve it. The
  * clock is real or, with {@code virtualTime}, advanced by the turn itself: by the time waited, or
  * by a jump straight to the next timer when nothing else could happen first.
+ *
+ * <p>The poll of a turn that has work ready is skipped when the turn before asked the selector
+ * ({@code ioAskedLastTurn}): what is ready then is mostly what that turn's I/O callbacks scheduled
+ * (a stream read woken by {@code dataReceived}), and a second {@code epoll_wait} right after the
+ * first would only cost a system call per message. It is not skipped when a key was cancelled since
+ * (a channel stopped being watched, usually to be closed: it is released only by a select). I/O is
+ * still polled at least every other turn, so a task that keeps the queue busy cannot starve it
+ * (asyncio polls every turn; jasyncio may see an event one turn later, which no program can tell
+ * from the event arriving later).
  */
 public final class EventLoop implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.jasyncio");
@@ -97,6 +107,7 @@ public final class EventLoop implements AutoCloseable {
     private volatile boolean closed;
     private int fastYields;
     private long turns; // turns started, see turns()
+    private boolean ioAskedLastTurn; // the previous turn waited for or polled I/O (implementation notes)
     private int outsideWork;
 
     Task<?> currentTask;
@@ -346,7 +357,9 @@ public final class EventLoop implements AutoCloseable {
             timeout = idleReportNanos; // wait that long, then report (IdleLoopReport)
             idleProbe = true;
         }
+        boolean askedIo = false;
         if (timeout != 0) {
+            askedIo = true;
             if (virtualTime && outsideWork == 0 && timeout > 0 && !io.hasChannels()) {
                 virtualNanos += timeout; // nothing can happen before the next timer: jump to it
             } else {
@@ -360,9 +373,11 @@ public final class EventLoop implements AutoCloseable {
                 idleReported = true;
                 IdleLoopReport.log(this, timeout, liveCount);
             }
-        } else if (io.hasChannels()) {
+        } else if ((!ioAskedLastTurn || io.keyCancelled()) && io.hasChannels()) {
             io.poll(ready); // something is ready, but I/O must not starve
+            askedIo = true;
         }
+        ioAskedLastTurn = askedIo;
         timers.moveDue(nowNanos(), ready);
         fastYields = FAST_YIELD_BUDGET;
         int n = ready.size();

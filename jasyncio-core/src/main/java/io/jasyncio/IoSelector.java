@@ -38,6 +38,11 @@ final class IoSelector {
     private final EventLoop loop;
     private final Selector selector;
     private volatile boolean waiting;
+    /**
+     * A key was cancelled since the last select: its channel is not released (a closed socket keeps
+     * its port, its peer sees no reset) until the selector runs again, so the next turn must poll.
+     */
+    private boolean keyCancelled;
     private SelectorPoller poller;
 
     /** The callbacks registered for one channel; the attachment of its selection key. */
@@ -121,6 +126,7 @@ final class IoSelector {
         int remaining = key.interestOps() & ~ops;
         if (remaining == 0) {
             key.cancel();
+            keyCancelled = true;
         } else {
             key.interestOps(remaining);
         }
@@ -159,6 +165,7 @@ final class IoSelector {
         } finally {
             waiting = false;
         }
+        keyCancelled = false;
         queueReady(ready);
         return System.nanoTime() - before;
     }
@@ -170,7 +177,13 @@ final class IoSelector {
         } catch (IOException e) {
             throw new UncheckedIOException("the event loop's selector failed", e);
         }
+        keyCancelled = false;
         queueReady(ready);
+    }
+
+    /** Whether a key was cancelled since the last select, so the selector must run to release its channel. */
+    boolean keyCancelled() {
+        return keyCancelled;
     }
 
     /** Queues the reader/writer callbacks of every channel the selector found ready (asyncio's _process_events). */

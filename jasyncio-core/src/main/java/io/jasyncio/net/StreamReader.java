@@ -29,7 +29,13 @@ import java.util.NoSuchElementException;
  *
  * <p>Implementation notes: the buffer is allocated when bytes arrive and dropped when every byte was
  * read, so an idle connection's reader holds no buffer (an idle server with many keep-alive clients
- * pays for its readers' objects only).
+ * pays for its readers' objects only). Bytes that arrive while nothing is buffered become a buffer of
+ * exactly their size, copied once from the transport's (shared, reused) read buffer; a read that
+ * takes all of them is handed that array as it is, with no second copy, and the reader lets go of it
+ * in the same step, so the array returned is never aliased by the reader. Hot path of a server
+ * (read, answer, read again): a read that buffered bytes satisfy returns without suspending or
+ * allocating anything but its result; a read that must wait allocates its waiter only (the wait's
+ * label is a constant, its subject described only when someone asks).
  */
 public final class StreamReader implements Iterable<byte[]> {
     /** The default limit: 64 KiB, as asyncio. */
@@ -79,9 +85,16 @@ public final class StreamReader implements Iterable<byte[]> {
         if (n == 0) {
             return;
         }
-        ensureRoom(n);
-        data.get(buf, end, n);
-        end += n;
+        if (buf == NO_BYTES) { // nothing buffered: these bytes become the buffer (implementation notes)
+            buf = new byte[n];
+            data.get(buf);
+            start = 0;
+            end = n;
+        } else {
+            ensureRoom(n);
+            data.get(buf, end, n);
+            end += n;
+        }
         wakeWaiter();
         if (transport != null && !paused && size() > 2 * limit) {
             transport.pauseReading();
@@ -139,7 +152,8 @@ public final class StreamReader implements Iterable<byte[]> {
     }
 
     private byte[] take(int n) {
-        byte[] out = Arrays.copyOfRange(buf, start, start + n);
+        // All of an exactly sized buffer: hand the array over; the reader drops it just below.
+        byte[] out = start == 0 && n == buf.length ? buf : Arrays.copyOfRange(buf, start, start + n);
         start += n;
         if (start == end) {
             start = end = 0;
@@ -164,6 +178,7 @@ public final class StreamReader implements Iterable<byte[]> {
         }
     }
 
+    /** @param what the waiting read's label, a constant ("StreamReader.read"): no string is built per wait */
     private void waitForData(String what) throws IOException {
         if (waiter != null) {
             throw new IllegalStateException(what + "() called while another task is already waiting for incoming data on this stream");
@@ -175,7 +190,7 @@ public final class StreamReader implements Iterable<byte[]> {
             paused = false;
             transport.resumeReading();
         }
-        waiter = new LabelledFuture<>(Asyncio.getRunningLoop(), "StreamReader." + what, transport != null ? transport : this);
+        waiter = new LabelledFuture<>(Asyncio.getRunningLoop(), what, transport != null ? transport : this);
         try {
             waiter.await();
         } finally {
@@ -211,7 +226,7 @@ public final class StreamReader implements Iterable<byte[]> {
             }
         }
         if (size() == 0 && !eof) {
-            waitForData("read");
+            waitForData("StreamReader.read");
         }
         throwIfFailed();
         return take(Math.min(n, size()));
@@ -239,7 +254,7 @@ public final class StreamReader implements Iterable<byte[]> {
                 byte[] partial = take(size());
                 throw new IncompleteReadException(partial, n);
             }
-            waitForData("readExactly");
+            waitForData("StreamReader.readExactly");
             throwIfFailed();
         }
         return take(n);
@@ -275,7 +290,7 @@ public final class StreamReader implements Iterable<byte[]> {
                 byte[] chunk = take(size());
                 throw new IncompleteReadException(chunk, -1);
             }
-            waitForData("readUntil");
+            waitForData("StreamReader.readUntil");
             throwIfFailed();
         }
         if (isep > limit) {

@@ -43,6 +43,8 @@ import javax.net.ssl.SSLSession;
  * <p>A peer that closes TCP without {@code close_notify} while the connection is OPEN truncates it:
  * the application's reader gets an {@link SSLException} ("truncated"), as asyncio raises, unless
  * the user opted in with {@link TlsOptions#suppressRaggedEofs(boolean)}, which makes it a plain EOF.
+ * A peer that sends {@code close_notify} and closes TCP at once ends the stream cleanly, even when
+ * our answering {@code close_notify} then fails to go out.
  *
  * <p>Loop-confined, like the transport under it (the delegated tasks touch only the engine).
  */
@@ -70,6 +72,8 @@ final class TlsProtocol implements Protocol {
     private boolean appLost;
     private boolean appReading = true;
     private boolean eofFromPeer;
+    /** The peer ended the TLS session with close_notify: what it sent is complete. */
+    private boolean closeNotifyReceived;
     /** Upgrading a running connection (startTls): the application protocol is already started. */
     private boolean upgrade;
 
@@ -200,7 +204,11 @@ final class TlsProtocol implements Protocol {
                 handshake.exception();
             }
         }
-        loseApp(exc);
+        // After the peer's close_notify its data is complete and pending writes are to be discarded
+        // (RFC 5246 7.2.1): failing to send our answering close_notify to a peer that closed at once
+        // (broken pipe, reset) is the clean end of the stream, not an error that would hide the
+        // plaintext the reader has buffered but not read yet.
+        loseApp(closeNotifyReceived && exc instanceof java.io.IOException ? null : exc);
     }
 
     /** The application's connectionLost, once, and only if it was started (invariants 2 and 3). */
@@ -355,6 +363,7 @@ final class TlsProtocol implements Protocol {
                 return true;
             case CLOSED:
                 deliverPlaintext();
+                closeNotifyReceived = true;
                 if (state != State.CLOSED) {
                     // close_notify from the peer: answer it and close.
                     engine.closeOutbound();
