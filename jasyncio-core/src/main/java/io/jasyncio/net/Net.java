@@ -1,27 +1,16 @@
 package io.jasyncio.net;
 
-import io.jasyncio.Asyncio;
-import io.jasyncio.EventLoop;
-import io.jasyncio.Future;
-import io.jasyncio.internal.LabelledFuture;
-
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
-import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectableChannel;
+import java.nio.channels.FileChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * Networking entry points: asyncio's {@code open_connection}, {@code start_server},
@@ -34,6 +23,12 @@ import java.util.regex.Pattern;
  * {@link java.net.ConnectException} (refused), {@link java.net.UnknownHostException},
  * {@link java.net.BindException} (port in use). The loop and other connections are unaffected,
  * and a failed attempt leaves no channel open.
+ *
+ * <p>This class only delegates: each concept lives in its own class, which states its rules.
+ * Names: {@code NameLookup}. Clients: {@code Connector} (over {@code HappyEyeballs}). Servers:
+ * {@code ServerFactory}. UDP: {@code DatagramEndpointFactory}. Streams over either:
+ * {@code StreamConnections}. The {@code sock*} operations: {@code SocketOps}. TLS:
+ * {@code TlsProtocol}.
  */
 public final class Net {
     private Net() {}
@@ -47,8 +42,6 @@ public final class Net {
     /** A connected protocol and its transport: what {@link #createConnection} returns. */
     public record Connection<P extends Protocol>(Transport transport, P protocol) {}
 
-    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-
     // ---------------------------------------------------------------- names
 
     /**
@@ -56,21 +49,7 @@ public final class Net {
      * {@code getaddrinfo}. Every address, in the resolver's order.
      */
     public static List<InetSocketAddress> getAddrInfo(String host, int port) throws IOException {
-        Objects.requireNonNull(host, "host");
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("port out of range: " + port);
-        }
-        InetAddress[] all;
-        if (IPV4.matcher(host).matches() || host.indexOf(':') >= 0) {
-            all = new InetAddress[] {InetAddress.getByName(host)}; // a literal: no lookup
-        } else {
-            all = Asyncio.toThread(() -> InetAddress.getAllByName(host));
-        }
-        List<InetSocketAddress> out = new ArrayList<>(all.length);
-        for (InetAddress a : all) {
-            out.add(new InetSocketAddress(a, port));
-        }
-        return out;
+        return NameLookup.addresses(host, port);
     }
 
     /**
@@ -78,12 +57,7 @@ public final class Net {
      * {@code getnameinfo}); the literal address when there is no name.
      */
     public static String getNameInfo(InetSocketAddress address) {
-        Objects.requireNonNull(address, "address");
-        InetAddress a = address.getAddress();
-        if (a == null) {
-            return address.getHostString();
-        }
-        return Asyncio.toThread(a::getCanonicalHostName);
+        return NameLookup.name(address);
     }
 
     // ---------------------------------------------------------------- transports & protocols
@@ -114,83 +88,7 @@ public final class Net {
      */
     public static <P extends Protocol> Connection<P> createConnection(Supplier<P> factory, String host, int port, ConnectOptions options)
             throws IOException {
-        Objects.requireNonNull(factory, "factory");
-        Objects.requireNonNull(host, "host");
-        Objects.requireNonNull(options, "options");
-        EventLoop loop = Asyncio.getRunningLoop();
-        SocketChannel ch = connect(host, port, options);
-        P protocol;
-        try {
-            protocol = factory.get();
-        } catch (RuntimeException | Error e) {
-            Server.closeQuietly(ch);
-            throw e;
-        }
-        TlsOptions tls = options.tls();
-        if (tls == null) {
-            return startPlain(loop, ch, protocol, options);
-        }
-        TlsProtocol tlsProtocol = new TlsProtocol(loop, tls, protocol, false, host, port);
-        SocketTransport raw = newTransport(loop, ch, tlsProtocol, options);
-        raw.start();
-        awaitHandshake(tlsProtocol, raw);
-        return new Connection<>(tlsProtocol.appTransport(), protocol);
-    }
-
-    /** Waits for the TLS handshake; on any failure (or cancellation) aborts the raw connection and rethrows. */
-    static void awaitHandshake(TlsProtocol tlsProtocol, Transport raw) throws IOException {
-        try {
-            tlsProtocol.handshake.await();
-        } catch (RuntimeException | Error e) {
-            raw.abort();
-            throw e;
-        } catch (Exception e) {
-            raw.abort();
-            throw e instanceof IOException io ? io : new IOException(e);
-        }
-    }
-
-    private static SocketChannel connect(String host, int port, ConnectOptions options) throws IOException {
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("port out of range: " + port);
-        }
-        List<InetSocketAddress> addrs = options.resolver().resolve(host, port);
-        return HappyEyeballs.connect(addrs, options, host);
-    }
-
-    /** A non-blocking channel of {@code family} connected to {@code addr}; closed again if connecting fails. */
-    private static SocketChannel openConnected(java.net.ProtocolFamily family, SocketAddress addr) throws IOException {
-        SocketChannel ch = SocketChannel.open(family);
-        boolean ok = false;
-        try {
-            ch.configureBlocking(false);
-            sockConnect(ch, addr);
-            ok = true;
-            return ch;
-        } finally {
-            if (!ok) {
-                Server.closeQuietly(ch);
-            }
-        }
-    }
-
-    /** A transport on {@code ch}, with the options' socket options applied over the transport's defaults. */
-    private static SocketTransport newTransport(EventLoop loop, SocketChannel ch, Protocol protocol, ConnectOptions options)
-            throws IOException {
-        SocketTransport t = new SocketTransport(loop, ch, protocol);
-        if (HappyEyeballs.setsNoDelay(options)) {
-            HappyEyeballs.applyOptions(ch, options); // the transport turned TCP_NODELAY on; the caller said otherwise
-        }
-        return t;
-    }
-
-    /** Starts a plain transport on {@code ch}; returns once the protocol's connectionMade has run. */
-    private static <P extends Protocol> Connection<P> startPlain(EventLoop loop, SocketChannel ch, P protocol, ConnectOptions options)
-            throws IOException {
-        SocketTransport t = newTransport(loop, ch, protocol, options);
-        t.start();
-        Asyncio.yieldNow(); // connectionMade runs on the next turn
-        return new Connection<>(t, protocol);
+        return Connector.connect(factory, host, port, options);
     }
 
     /**
@@ -199,22 +97,12 @@ public final class Net {
      * non-blocking; it belongs to the transport from now on.
      */
     public static <P extends Protocol> Connection<P> connectAcceptedSocket(Supplier<P> factory, SocketChannel ch) throws IOException {
-        Objects.requireNonNull(factory, "factory");
-        Objects.requireNonNull(ch, "ch");
-        if (!ch.isConnected()) {
-            throw new IllegalArgumentException("connectAcceptedSocket() needs a connected socket, not " + ch);
-        }
-        EventLoop loop = Asyncio.getRunningLoop();
-        ch.configureBlocking(false);
-        return startPlain(loop, ch, factory.get(), ConnectOptions.defaults());
+        return Connector.adopt(factory, ch);
     }
 
     /** {@link #connectAcceptedSocket} with streams: the reader and writer of an already connected socket. */
     public static StreamPair openAcceptedSocket(SocketChannel ch) throws IOException {
-        EventLoop loop = Asyncio.getRunningLoop();
-        StreamReader reader = new StreamReader();
-        StreamReaderProtocol protocol = connectAcceptedSocket(() -> new StreamReaderProtocol(loop, reader, null), ch).protocol();
-        return new StreamPair(reader, protocol.writer());
+        return StreamConnections.open(StreamReader.DEFAULT_LIMIT, protocols -> Connector.adopt(protocols, ch));
     }
 
     /**
@@ -222,7 +110,7 @@ public final class Net {
      * a protocol from {@code factory} for every connection. {@code SO_REUSEADDR} is on; backlog 100.
      */
     public static Server createServer(Supplier<? extends Protocol> factory, String host, int port) throws IOException {
-        return createServer(factory, host, port, 100, false);
+        return ServerFactory.create(factory, host, port, ServerOptions.defaults());
     }
 
     /**
@@ -231,10 +119,7 @@ public final class Net {
      * dropped without disturbing the others.
      */
     public static Server createServer(Supplier<? extends Protocol> factory, String host, int port, TlsOptions tls) throws IOException {
-        Objects.requireNonNull(tls, "tls");
-        Objects.requireNonNull(factory, "factory");
-        EventLoop loop = Asyncio.getRunningLoop();
-        return createServer(() -> new TlsProtocol(loop, tls, factory.get(), true, null, -1), host, port);
+        return ServerFactory.create(factory, host, port, ServerOptions.defaults().withTls(Objects.requireNonNull(tls, "tls")));
     }
 
     /**
@@ -254,41 +139,7 @@ public final class Net {
      */
     public static Server createServer(Supplier<? extends Protocol> factory, String host, int port, ServerOptions options)
             throws IOException {
-        Objects.requireNonNull(factory, "factory");
-        Objects.requireNonNull(options, "options");
-        Supplier<? extends Protocol> protocols = factory;
-        if (options.tls() != null) {
-            EventLoop loop = Asyncio.getRunningLoop();
-            TlsOptions tls = options.tls();
-            protocols = () -> new TlsProtocol(loop, tls, factory.get(), true, null, -1);
-        }
-        List<InetSocketAddress> addrs = host == null ? List.of(new InetSocketAddress(port)) : getAddrInfo(host, port);
-        return listen(protocols, new ArrayList<>(addrs), options);
-    }
-
-    private static Server listen(Supplier<? extends Protocol> factory, List<SocketAddress> addrs, ServerOptions options)
-            throws IOException {
-        EventLoop loop = Asyncio.getRunningLoop();
-        List<ServerSocketChannel> channels = new ArrayList<>();
-        try {
-            for (SocketAddress addr : addrs) {
-                boolean unix = addr instanceof UnixDomainSocketAddress;
-                ServerSocketChannel ch = unix ? ServerSocketChannel.open(StandardProtocolFamily.UNIX) : ServerSocketChannel.open();
-                channels.add(ch);
-                if (!unix) {
-                    ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-                    if (options.reusePort()) {
-                        ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-                    }
-                }
-                ch.bind(addr, options.backlog());
-                ch.configureBlocking(false);
-            }
-        } catch (IOException | RuntimeException e) {
-            channels.forEach(Server::closeQuietly);
-            throw e;
-        }
-        return new Server(loop, channels, factory, options.startServing());
+        return ServerFactory.create(factory, host, port, options);
     }
 
     // ---------------------------------------------------------------- UDP
@@ -302,45 +153,14 @@ public final class Net {
      */
     public static <P extends DatagramProtocol> DatagramEndpoint<P> createDatagramEndpoint(
             Supplier<P> factory, InetSocketAddress local, InetSocketAddress remote, boolean broadcast) throws IOException {
-        Objects.requireNonNull(factory, "factory");
-        if (local == null && remote == null) {
-            throw new IllegalArgumentException("give a local address to listen on, a remote one to connect to, or both");
-        }
-        EventLoop loop = Asyncio.getRunningLoop();
-        boolean v6 = (local != null ? local : remote).getAddress() instanceof java.net.Inet6Address;
-        java.nio.channels.DatagramChannel ch = java.nio.channels.DatagramChannel.open(
-                v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
-        boolean ok = false;
-        try {
-            ch.configureBlocking(false);
-            if (broadcast) {
-                ch.setOption(StandardSocketOptions.SO_BROADCAST, true);
-            }
-            ch.bind(local);
-            if (remote != null) {
-                ch.connect(remote);
-            }
-            ok = true;
-        } finally {
-            if (!ok) {
-                Server.closeQuietly(ch);
-            }
-        }
-        P protocol = factory.get();
-        DatagramTransport t = new DatagramTransport(loop, ch, protocol);
-        t.start();
-        Asyncio.yieldNow(); // connectionMade has run when this returns
-        return new DatagramEndpoint<>(t, protocol);
+        return DatagramEndpointFactory.open(factory, local, remote, broadcast);
     }
 
     // ---------------------------------------------------------------- Unix domain sockets
 
     /** Connects to the Unix domain socket at {@code path} (asyncio's {@code create_unix_connection}). */
     public static <P extends Protocol> Connection<P> createUnixConnection(Supplier<P> factory, Path path) throws IOException {
-        Objects.requireNonNull(factory, "factory");
-        EventLoop loop = Asyncio.getRunningLoop();
-        SocketChannel ch = openConnected(StandardProtocolFamily.UNIX, UnixDomainSocketAddress.of(path));
-        return startPlain(loop, ch, factory.get(), ConnectOptions.defaults());
+        return Connector.connectUnix(factory, path);
     }
 
     /**
@@ -348,25 +168,17 @@ public final class Net {
      * socket file is removed when the server closes.
      */
     public static Server createUnixServer(Supplier<? extends Protocol> factory, Path path) throws IOException {
-        Objects.requireNonNull(factory, "factory");
-        Server s = listen(factory, List.of(UnixDomainSocketAddress.of(path)), ServerOptions.defaults());
-        s.removeOnClose(path);
-        return s;
+        return ServerFactory.createUnix(factory, path);
     }
 
     /** Stream pair over a Unix domain socket (asyncio's {@code open_unix_connection}). */
     public static StreamPair openUnixConnection(Path path) throws IOException {
-        EventLoop loop = Asyncio.getRunningLoop();
-        StreamReader reader = new StreamReader();
-        StreamReaderProtocol protocol = createUnixConnection(() -> new StreamReaderProtocol(loop, reader, null), path).protocol();
-        return new StreamPair(reader, protocol.writer());
+        return StreamConnections.open(StreamReader.DEFAULT_LIMIT, protocols -> Connector.connectUnix(protocols, path));
     }
 
     /** Stream server on a Unix domain socket (asyncio's {@code start_unix_server}). */
     public static Server startUnixServer(ClientHandler handler, Path path) throws IOException {
-        Objects.requireNonNull(handler, "handler");
-        EventLoop loop = Asyncio.getRunningLoop();
-        return createUnixServer(() -> new StreamReaderProtocol(loop, new StreamReader(), handler), path);
+        return ServerFactory.createUnix(StreamConnections.serving(handler, StreamReader.DEFAULT_LIMIT), path);
     }
 
     // ---------------------------------------------------------------- streams
@@ -396,11 +208,7 @@ public final class Net {
      * with its keyword arguments.
      */
     public static StreamPair openConnection(String host, int port, ConnectOptions options) throws IOException {
-        Objects.requireNonNull(options, "options");
-        EventLoop loop = Asyncio.getRunningLoop();
-        StreamReader reader = new StreamReader(options.limit());
-        StreamReaderProtocol protocol = createConnection(() -> new StreamReaderProtocol(loop, reader, null), host, port, options).protocol();
-        return new StreamPair(reader, protocol.writer());
+        return StreamConnections.open(Objects.requireNonNull(options, "options").limit(), protocols -> Connector.connect(protocols, host, port, options));
     }
 
     /**
@@ -414,9 +222,7 @@ public final class Net {
 
     /** A TLS stream server: each handler starts after its client's handshake succeeded. */
     public static Server startServer(ClientHandler handler, String host, int port, TlsOptions tls) throws IOException {
-        Objects.requireNonNull(handler, "handler");
-        EventLoop loop = Asyncio.getRunningLoop();
-        return createServer(() -> new StreamReaderProtocol(loop, new StreamReader(), handler), host, port, tls);
+        return createServer(StreamConnections.serving(handler, StreamReader.DEFAULT_LIMIT), host, port, tls);
     }
 
     /**
@@ -425,62 +231,34 @@ public final class Net {
      * {@code start_serving}).
      */
     public static Server startServer(ClientHandler handler, String host, int port, ServerOptions options) throws IOException {
-        Objects.requireNonNull(handler, "handler");
-        Objects.requireNonNull(options, "options");
-        EventLoop loop = Asyncio.getRunningLoop();
-        int limit = options.limit();
-        return createServer(() -> new StreamReaderProtocol(loop, new StreamReader(limit), handler), host, port, options);
+        return ServerFactory.create(StreamConnections.serving(handler, Objects.requireNonNull(options, "options").limit()), host, port, options);
     }
 
     /** {@link #startServer(ClientHandler, String, int)} with the readers' buffer limit. */
     public static Server startServer(ClientHandler handler, String host, int port, int limit) throws IOException {
-        Objects.requireNonNull(handler, "handler");
-        EventLoop loop = Asyncio.getRunningLoop();
-        return createServer(() -> new StreamReaderProtocol(loop, new StreamReader(limit), handler), host, port);
+        return ServerFactory.create(StreamConnections.serving(handler, limit), host, port, ServerOptions.defaults());
     }
 
     // ---------------------------------------------------------------- low-level socket operations
 
     /** Connects a non-blocking channel, suspending until the attempt finishes. */
     public static void sockConnect(SocketChannel ch, SocketAddress address) throws IOException {
-        if (ch.isBlocking()) {
-            throw new IllegalArgumentException("the channel must be non-blocking");
-        }
-        if (ch.connect(address)) {
-            return;
-        }
-        waitFor(ch, true);
-        ch.finishConnect();
+        SocketOps.connect(ch, address);
     }
 
     /** Accepts one connection, suspending until one arrives; the new channel is non-blocking. */
     public static SocketChannel sockAccept(ServerSocketChannel ch) throws IOException {
-        while (true) {
-            SocketChannel c = ch.accept();
-            if (c != null) {
-                c.configureBlocking(false);
-                return c;
-            }
-            waitFor(ch, false);
-        }
+        return SocketOps.accept(ch);
     }
 
     /** Receives up to {@code n} bytes (empty at the end of the stream), suspending until some arrive. */
     public static byte[] sockRecv(SocketChannel ch, int n) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(n);
-        int got = sockRecvInto(ch, b);
-        return got <= 0 ? new byte[0] : java.util.Arrays.copyOf(b.array(), got);
+        return SocketOps.recv(ch, n);
     }
 
     /** Receives into {@code buffer}; returns the count, or -1 at the end of the stream. */
     public static int sockRecvInto(SocketChannel ch, ByteBuffer buffer) throws IOException {
-        while (true) {
-            int n = ch.read(buffer);
-            if (n != 0 || !buffer.hasRemaining()) {
-                return n;
-            }
-            waitFor(ch, false);
-        }
+        return SocketOps.recvInto(ch, buffer);
     }
 
     /**
@@ -488,19 +266,15 @@ public final class Net {
      * Cancellation: some bytes may have been sent; the buffer's position says how many.
      */
     public static void sockSendAll(SocketChannel ch, ByteBuffer data) throws IOException {
-        while (data.hasRemaining()) {
-            if (ch.write(data) == 0) {
-                waitFor(ch, true);
-            }
-        }
+        SocketOps.sendAll(ch, data);
     }
 
     /**
      * Sends the file from {@code offset} to its end over {@code ch} (asyncio's {@code sock_sendfile}),
      * zero-copy through {@code FileChannel.transferTo}; see {@link #sockSendfile(SocketChannel,
-     * java.nio.channels.FileChannel, long, long)}.
+     * FileChannel, long, long)}.
      */
-    public static long sockSendfile(SocketChannel ch, java.nio.channels.FileChannel file, long offset) throws IOException {
+    public static long sockSendfile(SocketChannel ch, FileChannel file, long offset) throws IOException {
         return sockSendfile(ch, file, offset, Long.MAX_VALUE);
     }
 
@@ -517,65 +291,8 @@ public final class Net {
      *
      * @throws IllegalArgumentException for a negative offset or a count below 1
      */
-    public static long sockSendfile(SocketChannel ch, java.nio.channels.FileChannel file, long offset, long count) throws IOException {
-        Objects.requireNonNull(ch, "ch");
-        if (ch.isBlocking()) {
-            throw new IllegalArgumentException("the channel must be non-blocking");
-        }
-        return transferFile(ch, file, offset, count);
-    }
-
-    /** The loop behind {@link #sockSendfile} and {@code SocketTransport.sendfile}. */
-    static long transferFile(SocketChannel ch, java.nio.channels.FileChannel file, long offset, long count) throws IOException {
-        Objects.requireNonNull(file, "file");
-        if (offset < 0) {
-            throw new IllegalArgumentException("offset must be >= 0, not " + offset);
-        }
-        if (count < 1) {
-            throw new IllegalArgumentException("count must be >= 1, not " + count);
-        }
-        long sent = 0;
-        try {
-            while (sent < count) {
-                long position = offset + sent;
-                if (position >= file.size()) {
-                    break; // the end of the file (transferTo would return 0 for ever)
-                }
-                long n = file.transferTo(position, count - sent, ch);
-                if (n > 0) {
-                    sent += n;
-                } else {
-                    waitFor(ch, true);
-                }
-            }
-        } finally {
-            file.position(offset + sent);
-        }
-        return sent;
-    }
-
-    private static void waitFor(SelectableChannel ch, boolean write) {
-        EventLoop loop = Asyncio.getRunningLoop();
-        Future<Void> ready = new LabelledFuture<>(loop, write ? "socket write" : "socket read", ch);
-        Runnable wake = () -> {
-            if (!ready.done()) {
-                ready.setResult(null);
-            }
-        };
-        if (write) {
-            loop.addWriter(ch, wake);
-        } else {
-            loop.addReader(ch, wake);
-        }
-        try {
-            ready.await();
-        } finally {
-            if (write) {
-                loop.removeWriter(ch);
-            } else {
-                loop.removeReader(ch);
-            }
-        }
+    public static long sockSendfile(SocketChannel ch, FileChannel file, long offset, long count) throws IOException {
+        return SocketOps.sendfile(ch, file, offset, count);
     }
 
 }

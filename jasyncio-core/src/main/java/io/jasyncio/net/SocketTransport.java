@@ -368,7 +368,7 @@ public final class SocketTransport implements Transport {
                 throw new java.net.SocketException("the connection was lost before sendfile() could start: " + this);
             }
             try {
-                return Net.transferFile(channel, file, offset, count);
+                return SocketOps.transferFile(channel, file, offset, count);
             } catch (IOException e) {
                 fatalError(e);
                 throw e;

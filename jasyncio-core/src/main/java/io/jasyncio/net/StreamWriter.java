@@ -114,7 +114,7 @@ public final class StreamWriter implements AutoCloseable {
         // wait in the TLS transport, counted in its buffer, and are encrypted once it is done.
         transport = tlsProtocol.appTransport();
         reader.attach(transport);
-        Net.awaitHandshake(tlsProtocol, raw);
+        tlsProtocol.awaitHandshake(raw);
     }
 
     /** The chunk the fallback of {@link #sendfile} reads and writes at a time. */

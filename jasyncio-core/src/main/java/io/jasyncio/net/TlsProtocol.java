@@ -3,6 +3,7 @@ package io.jasyncio.net;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
 import io.jasyncio.TimerHandle;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -98,7 +99,7 @@ final class TlsProtocol implements Protocol {
             if (options.verifyHostname()) {
                 params.setEndpointIdentificationAlgorithm("HTTPS");
             }
-            if (host != null && !host.isEmpty() && !isIpLiteral(host)) {
+            if (host != null && !host.isEmpty() && !NameLookup.isLiteral(host)) {
                 params.setServerNames(List.of(new SNIHostName(host)));
             }
         }
@@ -111,12 +112,25 @@ final class TlsProtocol implements Protocol {
         appIn = ByteBuffer.allocate(session.getApplicationBufferSize());
     }
 
-    private static boolean isIpLiteral(String host) {
-        return host.indexOf(':') >= 0 || host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-    }
-
     Transport appTransport() {
         return appTransport;
+    }
+
+    /**
+     * Waits for the handshake; on any failure (or cancellation) aborts {@code raw}, the connection
+     * under this protocol, so no socket outlives a failed handshake, and rethrows (a checked
+     * failure that is not an {@link IOException} arrives wrapped in one).
+     */
+    void awaitHandshake(Transport raw) throws IOException {
+        try {
+            handshake.await();
+        } catch (RuntimeException | Error e) {
+            raw.abort();
+            throw e;
+        } catch (Exception e) {
+            raw.abort();
+            throw e instanceof IOException io ? io : new IOException(e);
+        }
     }
 
     /** Marks this protocol as an upgrade of a connection whose protocol already runs. */

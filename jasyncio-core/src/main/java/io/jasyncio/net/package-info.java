@@ -5,7 +5,10 @@
  * <h2>Where to start reading</h2>
  * {@link io.jasyncio.net.Net} holds the entry points ({@code openConnection}, {@code startServer},
  * {@code createConnection}, {@code createServer}, {@code createDatagramEndpoint}, {@code sock*},
- * {@code getAddrInfo}). Streams ({@link io.jasyncio.net.StreamReader}, {@link io.jasyncio.net.StreamWriter})
+ * {@code getAddrInfo}) and only delegates: {@code Connector} (clients, over {@code HappyEyeballs}),
+ * {@code ServerFactory} (listening sockets into a {@link io.jasyncio.net.Server}),
+ * {@code DatagramEndpointFactory}, {@code StreamConnections} (streams over protocols),
+ * {@code SocketOps} (the {@code sock*} operations) and {@code NameLookup} hold the logic. Streams ({@link io.jasyncio.net.StreamReader}, {@link io.jasyncio.net.StreamWriter})
  * sit on a {@link io.jasyncio.net.StreamReaderProtocol} over a {@link io.jasyncio.net.Transport}:
  * {@link io.jasyncio.net.SocketTransport} for TCP and Unix sockets, {@link io.jasyncio.net.TlsProtocol}
  * layering TLS ({@code SSLEngine}) between a socket transport and the user's protocol.
