@@ -16,11 +16,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -50,8 +48,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * splits the event loop proper from its selector: {@link TimerQueue} (the timer heap and its
  * compaction rule) and {@link IoSelector} (watched channels, the wait for I/O or a wake-up, the
  * engine-specific way of blocking). The ready queue holds {@link Handle}s and {@link Task}s (a
- * task's wake-up needs no allocation). Other threads post into {@code inbox}; a turn moves only
- * what was posted before it began (counted in {@code inboxCount}), so they cannot starve it. The
+ * task's wake-up needs no allocation). Other threads post into the {@link ThreadsafeInbox}; a turn
+ * moves only what was posted before it began, so they cannot starve it. The
  * clock is real or, with {@code virtualTime}, advanced by the turn itself: by the time waited, or
  * by a jump straight to the next timer when nothing else could happen first.
  *
@@ -93,9 +91,7 @@ public final class EventLoop implements AutoCloseable {
 
     private final ArrayDeque<Object> ready = new ArrayDeque<>();
     private final TimerQueue timers = new TimerQueue();
-    private final ConcurrentLinkedQueue<Handle> inbox = new ConcurrentLinkedQueue<>();
-    /** Callbacks added to the inbox (counted after adding), not yet moved to the ready queue. */
-    private final AtomicInteger inboxCount = new AtomicInteger();
+    private final ThreadsafeInbox<Handle> inbox = new ThreadsafeInbox<>();
     /** Failures of this loop's futures that nobody has read yet (reported at close at the latest). */
     final Set<UnretrievedFailure> unretrievedFailures = ConcurrentHashMap.newKeySet();
     private final IoSelector io;
@@ -342,7 +338,7 @@ public final class EventLoop implements AutoCloseable {
 
     private void runOnce() {
         turns++;
-        drainInbox();
+        inbox.moveTo(ready); // only what was posted before: the snapshot rule
         timers.dropCancelled();
         long timeout; // nanoseconds; -1 = no limit
         if (!ready.isEmpty() || stopping) {
@@ -368,7 +364,7 @@ public final class EventLoop implements AutoCloseable {
                     virtualNanos += timeout < 0 ? waited : Math.min(waited, timeout);
                 }
             }
-            drainInbox();
+            inbox.moveTo(ready);
             if (idleProbe && ready.isEmpty() && mayBeStuck()) {
                 idleReported = true;
                 IdleLoopReport.log(this, timeout, liveCount);
@@ -446,17 +442,6 @@ public final class EventLoop implements AutoCloseable {
         LOG.log(Level.WARNING, sb.toString());
         if (FlightEvents.recording) {
             FlightEvents.slowStep(this, what, tookNanos, blockedAt);
-        }
-    }
-
-    /**
-     * Moves the callbacks other threads posted so far to the ready queue: only those counted when
-     * the drain starts, so threads that keep posting cannot hold the loop here (timers and I/O get
-     * their turn; the rest waits for the next turn).
-     */
-    private void drainInbox() {
-        for (int n = inboxCount.getAndSet(0); n > 0; n--) {
-            ready.add(inbox.poll()); // counted only after it was added, so it is there
         }
     }
 
@@ -568,8 +553,7 @@ public final class EventLoop implements AutoCloseable {
             ready.add(h); // from the loop itself: keep the order callSoon would give
             return h;
         }
-        inbox.add(h);
-        inboxCount.incrementAndGet();
+        inbox.post(h);
         io.wakeup();
         return h;
     }

@@ -20,12 +20,27 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class VirtualThreadEngine implements Engine {
 
-    /**
-     * Task threads are unnamed: a name costs 64 B per task (a String and its bytes), and a thread
-     * dump shows the task's frames anyway ({@code TaskDump} names the tasks).
-     */
-    private static final Thread.Builder.OfVirtual STRANDS = Thread.ofVirtual();
     private static final Thread.Builder.OfVirtual LOOPS = Thread.ofVirtual().name("jasyncio-loop-", 0);
+
+    /**
+     * Makes the strands' threads: virtual ones, except in the model check of the baton. They are
+     * unnamed: a name costs 64 B per task (a String and its bytes), and a thread dump shows the
+     * task's frames anyway ({@code TaskDump} names the tasks).
+     */
+    private final Thread.Builder strands;
+
+    public VirtualThreadEngine() {
+        this(Thread.ofVirtual());
+    }
+
+    /**
+     * An engine whose strands run on threads of {@code strands}' making. The baton does not depend
+     * on the threads being virtual; {@code VirtualThreadBatonModelCheckTest} uses platform threads,
+     * which its model checker can schedule.
+     */
+    VirtualThreadEngine(Thread.Builder strands) {
+        this.strands = strands;
+    }
 
     @Override
     public String name() {
@@ -39,7 +54,7 @@ public final class VirtualThreadEngine implements Engine {
 
     @Override
     public void resume(Object strand) {
-        ((VirtualStrand) strand).resume();
+        ((VirtualStrand) strand).resume(strands);
     }
 
     @Override
@@ -117,13 +132,13 @@ public final class VirtualThreadEngine implements Engine {
             this.body = body;
         }
 
-        void resume() {
+        void resume(Thread.Builder strands) {
             resumer = Thread.currentThread();
             int before = state;
             state = RUNNING;
             if (before == NEW) {
-                synchronized (STRANDS) {
-                    thread = STRANDS.unstarted(this);
+                synchronized (strands) { // a builder is not thread-safe, and loops share the engine
+                    thread = strands.unstarted(this);
                 }
                 thread.start();
             } else {
