@@ -59,6 +59,16 @@ final class CrossThreadFuture<T> extends CompletableFuture<T> {
         }
     }
 
+    /**
+     * Whether this future's failure waits to be reported (nobody has read it): a reader that raced
+     * with {@link #completeFrom} must still leave it false. {@code CrossThreadFutureModelCheckTest}
+     * checks that over every interleaving.
+     */
+    boolean failureReportPending() {
+        UnretrievedFailure u = unretrieved;
+        return u != null && !u.settled();
+    }
+
     private void markRead() {
         read = true;
         UnretrievedFailure u = unretrieved;

@@ -52,6 +52,11 @@ final class UnretrievedFailure implements Runnable {
         }
     }
 
+    /** Whether it was read or reported already (it will never be reported again). */
+    boolean settled() {
+        return settled.get();
+    }
+
     /** The owner was garbage-collected without anyone reading the exception. */
     @Override
     public void run() {
