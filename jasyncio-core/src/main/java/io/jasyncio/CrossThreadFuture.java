@@ -61,8 +61,8 @@ final class CrossThreadFuture<T> extends CompletableFuture<T> {
 
     /**
      * Whether this future's failure waits to be reported (nobody has read it): a reader that raced
-     * with {@link #completeFrom} must still leave it false. {@code CrossThreadFutureModelCheckTest}
-     * checks that over every interleaving.
+     * with {@link #completeFrom} must still leave it false. Read by
+     * {@code CrossThreadFutureModelCheckTest}, which explores such races (not every one: see there).
      */
     boolean failureReportPending() {
         UnretrievedFailure u = unretrieved;

@@ -25,8 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     an item whose poster has not counted it yet (it is ahead in the queue); that poster's count
  *     then stands for an item still queued, which the next move takes.</li>
  * </ul>
- * Both are model-checked over every interleaving of two posters and the loop by
- * {@code ThreadsafeInboxModelCheckTest} (Lincheck).
+ * Both are model-checked by {@code ThreadsafeInboxModelCheckTest}: Lincheck runs two posters and
+ * the loop under thousands of schedules (it finds a post that counts before it adds).
  *
  * <p>Threading: {@link #post} and {@link #isEmpty} from any thread; {@link #moveTo} and
  * {@link #clear} from the loop's thread only (one consumer).

@@ -1,5 +1,6 @@
 package io.jasyncio;
 
+import static io.jasyncio.testsupport.ScenarioThreads.join;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -60,8 +61,7 @@ class CrossThreadFutureModelCheckTest {
             Thread loopThread = new Thread(() -> cf.completeFrom(failed));
             loopThread.start();
             reader.start();
-            join(loopThread);
-            join(reader);
+            join(loopThread, reader);
             assertTrue(sawFailure[0], "the reader got the failure");
             assertFalse(cf.failureReportPending(), "a failure that was read is not reported");
         });
@@ -96,13 +96,5 @@ class CrossThreadFutureModelCheckTest {
                 assertTrue(cf.exceptionNow() instanceof IOException, "the loop's outcome");
             }
         });
-    }
-
-    private static void join(Thread t) {
-        try {
-            t.join();
-        } catch (InterruptedException e) {
-            throw new AssertionError(e);
-        }
     }
 }

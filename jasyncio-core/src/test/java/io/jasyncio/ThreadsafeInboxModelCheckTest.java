@@ -1,5 +1,6 @@
 package io.jasyncio;
 
+import static io.jasyncio.testsupport.ScenarioThreads.join;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,8 +37,7 @@ class ThreadsafeInboxModelCheckTest {
             ArrayDeque<Integer> ready = new ArrayDeque<>();
             int moved = inbox.moveTo(ready); // the loop, concurrently with the posters
             moved += inbox.moveTo(ready);
-            join(first);
-            join(second);
+            join(first, second);
             moved += inbox.moveTo(ready); // every post has returned: this move takes the rest
             List<Integer> order = new ArrayList<>(ready);
             assertEquals(3, moved, "items moved");
@@ -66,13 +66,5 @@ class ThreadsafeInboxModelCheckTest {
             inbox.moveTo(ready);
             assertEquals(List.of(1, 2), ready.stream().sorted().toList(), "each item moved once");
         });
-    }
-
-    private static void join(Thread t) {
-        try {
-            t.join();
-        } catch (InterruptedException e) {
-            throw new AssertionError(e);
-        }
     }
 }
