@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -49,6 +50,14 @@ public final class Process implements AutoCloseable {
     private final java.lang.Process process;
     private final StreamWriter stdin;
     private final StreamReader stdout, stderr;
+    /**
+     * Completes once the child has exited and its bookkeeping is done (stdin's writer told, the leak
+     * detector released, the loop-close hook removed). {@link #await()} waits for this, not for the bare
+     * {@code onExit()}: the JDK runs an exit future's dependents in no fixed order, so a program that
+     * awaited the bare exit could end, and its loop close, before the detector heard of it (a false
+     * "never closed" report for a child that was closed).
+     */
+    private final CompletableFuture<Void> exitHandled = new CompletableFuture<>();
     private Integer returncode;
     /** Every signal this object sent, as a bit set (bit N: signal N), to recognise a signal death. */
     private long signalsSent;
@@ -134,11 +143,11 @@ public final class Process implements AutoCloseable {
         java.lang.Process p = pb.start();
         long pid = p.pid();
         StreamWriter stdin = null;
+        PipeWriterTransport stdinTransport = null;
         if (in == Redirect.PIPE) {
-            PipeWriterTransport t = new PipeWriterTransport(loop, p.getOutputStream(), "jasyncio-stdin-" + pid);
+            stdinTransport = new PipeWriterTransport(loop, p.getOutputStream(), "jasyncio-stdin-" + pid);
             StreamReaderProtocol proto = new StreamReaderProtocol(new StreamReader());
-            t.start(proto);
-            p.onExit().thenRun(t::childExited); // the writer thread must not outlive the child
+            stdinTransport.start(proto);
             stdin = proto.writer();
         }
         StreamReader stdout = out == Redirect.PIPE ? pump(loop, p.getInputStream(), "jasyncio-stdout-" + pid) : null;
@@ -146,10 +155,17 @@ public final class Process implements AutoCloseable {
         Process child = new Process(p, stdin, stdout, stderr);
         // debug mode: a child still running when the loop closes is reported with this line (before the kill below)
         ResourceLeak leak = ResourceLeak.track(loop, child, "Process[pid=" + pid + ", " + String.join(" ", pb.command()) + "]");
-        p.onExit().thenRun(leak::released);
         Runnable killAtLoopClose = child::killLeftBehind;
         LoopCloseHooks.add(loop, killAtLoopClose);
-        p.onExit().thenRun(() -> LoopCloseHooks.remove(loop, killAtLoopClose));
+        PipeWriterTransport stdinAtExit = stdinTransport;
+        p.onExit().thenRun(() -> { // one dependent, in this order, then await() may return
+            if (stdinAtExit != null) {
+                stdinAtExit.childExited(); // the writer thread must not outlive the child
+            }
+            leak.released();
+            LoopCloseHooks.remove(loop, killAtLoopClose);
+            child.exitHandled.complete(null);
+        });
         return child;
     }
 
@@ -213,8 +229,8 @@ public final class Process implements AutoCloseable {
      * Cancellation: the child keeps running (kill it, or {@link #close()} it, if it must stop).
      */
     public int await() {
-        if (process.isAlive()) {
-            Asyncio.await(process.onExit());
+        if (!exitHandled.isDone()) {
+            Asyncio.await(exitHandled.copy()); // a copy: a cancelled wait cancels only its own future
         }
         return returncode();
     }
