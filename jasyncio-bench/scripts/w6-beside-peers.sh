@@ -35,7 +35,10 @@ Options:
   --smoke         1 s warm-ups and 1 s runs, 1 run per row: checks the script works; NOT a measurement
   -h, --help      this text
 
-Environment: JAVA_HOME (default /usr/lib/jvm/temurin-25-jdk-amd64), W6_PORT (first port, default 9400).
+JVM servers run with -Xms2g -Xmx2g -XX:+AlwaysPreTouch (a steady-state heap: see the comment in the script).
+
+Environment: JAVA_HOME (default /usr/lib/jvm/temurin-25-jdk-amd64), W6_PORT (first port, default 9400),
+W6_JVM_OPTS (more options for the JVM servers, e.g. -XX:+UseParallelGC).
 EOF
 }
 
@@ -84,7 +87,10 @@ if [ ${#servers[@]} -eq 0 ]; then
   servers=(protocol streams netty)
   [ -x "$peers/loadgen/epoll_echo" ] && servers+=(epoll)
 fi
+declare -A named
 for s in "${servers[@]}"; do
+  [ -z "${named[$s]:-}" ] || fail "server '$s' named twice: each SERVER once (its results are keyed by name)"
+  named[$s]=1
   case $s in
     protocol|streams) [ -f "$jar" ] || fail "$jar is missing: run mvn -pl jasyncio-bench -am package -DskipTests";;
     netty) [ -f "$peers/jvm/cp.txt" ] || fail "netty needs the peers' JVM build: $peers/scripts/build.sh";;
@@ -107,10 +113,15 @@ declare -A rate p50 p99 cpu
 port=${W6_PORT:-9400}
 for s in "${servers[@]}"; do
   port=$((port + 1))
+  # -XX:+AlwaysPreTouch: every JVM server starts with its whole heap touched, as a server that has run
+  # through one young collection has. Without it a server that allocates per message (the streams echo:
+  # read() returns a fresh byte[], 4 KiB at S=4096) pays first-touch page faults on fresh eden pages for
+  # the first minutes, which a short run measures as server CPU (5-9 us per message at C=1, measured).
+  jvm_opts=(-Xms2g -Xmx2g -XX:+AlwaysPreTouch ${W6_JVM_OPTS:-})
   engine_opts=(--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED -Djasyncio.engine="$engine")
   case $s in
-    protocol|streams) cmd=("$java" -Xms2g -Xmx2g "${engine_opts[@]}" -cp "$jar" io.jasyncio.bench.EchoServers "$s" "$port");;
-    netty) cmd=("$java" -Xms2g -Xmx2g -cp "$peers/jvm/target/classes:$(cat "$peers/jvm/cp.txt")" peers.NettyServers echo "$port");;
+    protocol|streams) cmd=("$java" "${jvm_opts[@]}" "${engine_opts[@]}" -cp "$jar" io.jasyncio.bench.EchoServers "$s" "$port");;
+    netty) cmd=("$java" "${jvm_opts[@]}" -cp "$peers/jvm/target/classes:$(cat "$peers/jvm/cp.txt")" peers.NettyServers echo "$port");;
     epoll) cmd=("$peers/loadgen/epoll_echo" "$port");;
   esac
   taskset -c 0 "${cmd[@]}" > "/tmp/w6-$s.log" 2>&1 & pid=$!
