@@ -8,10 +8,12 @@ import io.jasyncio.internal.LabelledFuture;
 import io.jasyncio.internal.Sneaky;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ReadOnlyBufferException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 
 /**
  * The reading side of a stream connection: asyncio's {@code StreamReader}. Every read suspends
@@ -35,7 +37,11 @@ import java.util.NoSuchElementException;
  * in the same step, so the array returned is never aliased by the reader. Hot path of a server
  * (read, answer, read again): a read that buffered bytes satisfy returns without suspending or
  * allocating anything but its result; a read that must wait allocates its waiter only (the wait's
- * label is a constant, its subject described only when someone asks).
+ * label is a constant, its subject described only when someone asks). A {@link #read(ByteBuffer)}
+ * that waits with nothing buffered lends its buffer to the reader: {@code feedData} copies arriving
+ * bytes straight into it (bytes beyond its room are buffered as usual, after them), so a server
+ * that reads into one reused buffer allocates no array per message; the order of bytes is kept
+ * because the direct copy happens only while the reader's own buffer is empty.
  */
 public final class StreamReader implements Iterable<byte[]> {
     /** The default limit: 64 KiB, as asyncio. */
@@ -51,6 +57,11 @@ public final class StreamReader implements Iterable<byte[]> {
     private boolean eof;
     private Throwable exception;
     private Future<Void> waiter;
+    /**
+     * The buffer of a {@link #read(ByteBuffer)} that waits with nothing buffered: bytes that arrive
+     * go straight into it (no buffer of the reader's own); null otherwise.
+     */
+    private ByteBuffer waitingInto;
     private Transport transport;
     private boolean paused;
 
@@ -84,6 +95,18 @@ public final class StreamReader implements Iterable<byte[]> {
         int n = data.remaining();
         if (n == 0) {
             return;
+        }
+        ByteBuffer into = waitingInto;
+        if (into != null && size() == 0 && into.hasRemaining()) { // straight to the waiting read (implementation notes)
+            int k = Math.min(n, into.remaining());
+            into.put(into.position(), data, data.position(), k);
+            into.position(into.position() + k);
+            data.position(data.position() + k);
+            wakeWaiter();
+            n -= k;
+            if (n == 0) {
+                return;
+            }
         }
         if (buf == NO_BYTES) { // nothing buffered: these bytes become the buffer (implementation notes)
             buf = new byte[n];
@@ -178,8 +201,11 @@ public final class StreamReader implements Iterable<byte[]> {
         }
     }
 
-    /** @param what the waiting read's label, a constant ("StreamReader.read"): no string is built per wait */
-    private void waitForData(String what) throws IOException {
+    /**
+     * @param what the waiting read's label, a constant ("StreamReader.read"): no string is built per wait
+     * @param into where arriving bytes go straight to, or null (into the reader's buffer)
+     */
+    private void waitForData(String what, ByteBuffer into) throws IOException {
         if (waiter != null) {
             throw new IllegalStateException(what + "() called while another task is already waiting for incoming data on this stream");
         }
@@ -191,10 +217,12 @@ public final class StreamReader implements Iterable<byte[]> {
             transport.resumeReading();
         }
         waiter = new LabelledFuture<>(Asyncio.getRunningLoop(), what, transport != null ? transport : this);
+        waitingInto = into;
         try {
             waiter.await();
         } finally {
             waiter = null;
+            waitingInto = null;
         }
     }
 
@@ -226,10 +254,76 @@ public final class StreamReader implements Iterable<byte[]> {
             }
         }
         if (size() == 0 && !eof) {
-            waitForData("StreamReader.read");
+            waitForData("StreamReader.read", null);
         }
         throwIfFailed();
         return take(Math.min(n, size()));
+    }
+
+    /**
+     * Reads up to {@code dst.remaining()} bytes into {@code dst} (at least one, unless at the end) and
+     * returns how many, or -1 at the end of the stream; 0 at once if {@code dst} has no room
+     * ({@link java.nio.channels.ReadableByteChannel#read}'s contract). Suspends while nothing is
+     * buffered. For a loop that reuses one buffer, this read allocates nothing per call: bytes that
+     * arrive while it waits are copied from the transport straight into {@code dst}.
+     *
+     * <p>Cancellation: as every read, a cancelled one consumes nothing. Bytes already copied into
+     * {@code dst} for it go back to the front of the reader's buffer, and {@code dst}'s position is
+     * put back (its contents past that position are unspecified); the same holds when the stream
+     * fails while the read waits.
+     *
+     * @throws java.nio.ReadOnlyBufferException if {@code dst} is read-only
+     */
+    public int read(ByteBuffer dst) throws IOException {
+        Objects.requireNonNull(dst, "dst");
+        if (dst.isReadOnly()) {
+            throw new ReadOnlyBufferException();
+        }
+        throwIfFailed();
+        if (!dst.hasRemaining()) {
+            return 0;
+        }
+        if (size() == 0 && !eof) {
+            int before = dst.position();
+            try {
+                waitForData("StreamReader.read", dst);
+                throwIfFailed();
+            } catch (Throwable t) {
+                giveBack(dst, before);
+                throw t;
+            }
+            int got = dst.position() - before;
+            if (got > 0) {
+                return got;
+            }
+        }
+        if (size() == 0) {
+            return -1; // the end
+        }
+        int k = Math.min(size(), dst.remaining());
+        dst.put(buf, start, k);
+        start += k;
+        if (start == end) {
+            start = end = 0;
+            buf = NO_BYTES;
+        }
+        maybeResumeTransport();
+        return k;
+    }
+
+    /** Puts the bytes a failed {@link #read(ByteBuffer)} was given, {@code dst[from, position)}, back in front. */
+    private void giveBack(ByteBuffer dst, int from) {
+        int got = dst.position() - from;
+        if (got == 0) {
+            return;
+        }
+        byte[] back = new byte[got + size()]; // bytes arrive straight into dst only while nothing is buffered
+        dst.get(from, back, 0, got);
+        System.arraycopy(buf, start, back, got, size());
+        buf = back;
+        start = 0;
+        end = back.length;
+        dst.position(from);
     }
 
     /** Reads to the end of the stream. */
@@ -254,7 +348,7 @@ public final class StreamReader implements Iterable<byte[]> {
                 byte[] partial = take(size());
                 throw new IncompleteReadException(partial, n);
             }
-            waitForData("StreamReader.readExactly");
+            waitForData("StreamReader.readExactly", null);
             throwIfFailed();
         }
         return take(n);
@@ -290,7 +384,7 @@ public final class StreamReader implements Iterable<byte[]> {
                 byte[] chunk = take(size());
                 throw new IncompleteReadException(chunk, -1);
             }
-            waitForData("StreamReader.readUntil");
+            waitForData("StreamReader.readUntil", null);
             throwIfFailed();
         }
         if (isep > limit) {

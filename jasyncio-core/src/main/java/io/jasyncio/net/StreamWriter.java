@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The writing side of a stream connection: asyncio's {@code StreamWriter}. {@link #write} never
@@ -36,9 +37,21 @@ public final class StreamWriter implements AutoCloseable {
         return transport;
     }
 
-    /** Buffers {@code data} for sending. */
+    /**
+     * Buffers {@code data} for sending. What the socket does not take at once is copied, so the
+     * array may be reused as soon as this returns.
+     */
     public void write(byte[] data) {
         transport.write(ByteBuffer.wrap(data));
+    }
+
+    /**
+     * Buffers {@code data}'s remaining bytes for sending. What the socket does not take at once is
+     * copied, so the buffer may be reused as soon as this returns (with
+     * {@link StreamReader#read(ByteBuffer)}, a loop that allocates nothing per message).
+     */
+    public void write(ByteBuffer data) {
+        transport.write(Objects.requireNonNull(data, "data"));
     }
 
     /** Buffers a string as UTF-8. */

@@ -11,6 +11,7 @@ import io.jasyncio.IncompleteReadException;
 import io.jasyncio.Task;
 import io.jasyncio.test.StrictLoop;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
  * cannot half-close) delivers the end after the data; the end is sticky; closing the receiving end
  * ends a pending read instead of hanging it; large transfers arrive intact; a reader that does not
  * read makes the writer's {@code drain()} wait and keeps its own buffer bounded; a cancelled read or
- * drain loses no byte.
+ * drain loses no byte; the same for {@code read(ByteBuffer)} into one reused buffer.
  */
 @Timeout(120)
 public abstract class AbstractStreamContractTest {
@@ -188,6 +189,33 @@ public abstract class AbstractStreamContractTest {
     }
 
     @Test
+    void largeTransfersThroughOneReusedBufferEachWayArriveIntact() {
+        withStream(e -> {
+            byte[] data = random(8 << 20, 4);
+            Task<Void> writer = createTask(() -> {
+                ByteBuffer out = ByteBuffer.allocateDirect(100_000); // reused: write copies what it keeps
+                for (int off = 0; off < data.length; off += out.capacity()) {
+                    out.clear().put(data, off, Math.min(out.capacity(), data.length - off)).flip();
+                    e.sender().write(out);
+                    e.sender().drain();
+                }
+                endSending(e.sender());
+                return null;
+            });
+            ByteBuffer reused = ByteBuffer.allocate(3000); // not a divisor of anything on the way
+            java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream(data.length);
+            int n;
+            while ((n = e.receiver().read(reused.clear())) >= 0) {
+                assertThat(n).as("at least one byte per read before the end").isPositive();
+                got.write(reused.array(), 0, n);
+            }
+            writer.await();
+            assertThat(Arrays.equals(got.toByteArray(), data)).as("8 MiB arrived intact").isTrue();
+            assertThat(e.receiver().read(reused.clear())).as("the end is sticky").isEqualTo(-1);
+        });
+    }
+
+    @Test
     void aReaderThatDoesNotReadMakesDrainWaitAndStaysBounded() {
         withStream(e -> {
             byte[] data = random(48 << 20, 2); // more than every buffer on the way can hold
@@ -223,6 +251,25 @@ public abstract class AbstractStreamContractTest {
             }
             reading.cancel();
             assertThatThrownBy(reading::await).isInstanceOf(CancelledError.class);
+            e.sender().write("56789");
+            e.sender().drain();
+            assertThat(new String(e.receiver().readExactly(10), StandardCharsets.UTF_8)).isEqualTo("0123456789");
+        });
+    }
+
+    @Test
+    void aCancelledReadIntoABufferLosesNoByte() {
+        withStream(e -> {
+            ByteBuffer dst = ByteBuffer.allocate(10);
+            Task<Integer> reading = createTask(() -> e.receiver().read(dst));
+            e.sender().write("01234");
+            e.sender().drain();
+            while (dst.position() == 0) { // the bytes went straight into the waiting read's buffer
+                Asyncio.yieldNow();
+            }
+            reading.cancel(); // before the reading task runs again (the yield loop resumes first)
+            assertThatThrownBy(reading::await).isInstanceOf(CancelledError.class);
+            assertThat(dst.position()).isZero();
             e.sender().write("56789");
             e.sender().drain();
             assertThat(new String(e.receiver().readExactly(10), StandardCharsets.UTF_8)).isEqualTo("0123456789");

@@ -1,14 +1,18 @@
 package io.jasyncio.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jasyncio.Asyncio;
+import io.jasyncio.CancelledError;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Task;
 import io.jasyncio.test.StrictLoop;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.ReadOnlyBufferException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -16,7 +20,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The reader's buffer fast paths: a read that buffered bytes satisfy does not suspend; a read that
  * takes every buffered byte gets the reader's own array, which the reader then lets go of, and which
- * never aliases the transport's reused read buffer.
+ * never aliases the transport's reused read buffer; a {@code read(ByteBuffer)} that waits gets the
+ * arriving bytes straight into its buffer, and gives them back when it is cancelled or the stream fails.
  */
 @Timeout(60)
 class StreamReaderBufferTest {
@@ -133,6 +138,111 @@ class StreamReaderBufferTest {
             StringBuilder all = new StringBuilder();
             kept.forEach(b -> all.append(text(b)));
             assertThat(all.toString()).isEqualTo("a".repeat(100) + "b".repeat(100) + "c".repeat(100) + "d".repeat(100) + "e".repeat(100));
+            return null;
+        });
+    }
+
+    private static String text(ByteBuffer b) {
+        ByteBuffer view = b.duplicate().flip();
+        byte[] out = new byte[view.remaining()];
+        view.get(out);
+        return text(out);
+    }
+
+    @Test
+    void aReadIntoABufferTakesWhatIsBufferedWithoutSuspendingAndLeavesTheRest() {
+        StrictLoop.run(StrictLoop.virtualTime(), () -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            StreamReader reader = new StreamReader();
+            reader.feedData(bytes("hello world"));
+            boolean[] ran = {false};
+            loop.callSoon(() -> ran[0] = true);
+            ByteBuffer dst = ByteBuffer.allocate(5);
+            assertThat(reader.read(dst)).isEqualTo(5);
+            assertThat(text(dst)).isEqualTo("hello");
+            assertThat(reader.read(dst)).as("no room: 0 at once, as a channel").isZero();
+            assertThat(ran[0]).as("no read gave the loop up").isFalse();
+            assertThat(text(reader.read(100))).isEqualTo(" world");
+            return null;
+        });
+    }
+
+    @Test
+    void aWaitingReadIntoABufferGetsTheBytesStraightInAndTheRestIsBufferedAfterThem() {
+        StrictLoop.run(StrictLoop.virtualTime(), () -> {
+            StreamReader reader = new StreamReader();
+            ByteBuffer dst = ByteBuffer.allocateDirect(4);
+            Task<Integer> read = Asyncio.createTask(() -> reader.read(dst));
+            Asyncio.sleep(0.01);
+            assertThat(read.done()).isFalse();
+            reader.feedData(bytes("ab"));
+            assertThat(reader.bufferedSize()).as("copied into the waiting read's buffer, not the reader's").isZero();
+            reader.feedData(bytes("cdefg")); // room for two more; three wait in the reader, after them
+            reader.feedData(bytes("h"));
+            assertThat(read.await()).isEqualTo(4);
+            assertThat(text(dst)).isEqualTo("abcd");
+            assertThat(text(reader.read(100))).isEqualTo("efgh");
+            reader.feedEof();
+            dst.clear();
+            assertThat(reader.read(dst)).as("the end").isEqualTo(-1);
+            assertThat(reader.read(dst)).as("the end is sticky").isEqualTo(-1);
+            return null;
+        });
+    }
+
+    @Test
+    void aCancelledReadIntoABufferGivesItsBytesBackInOrderAndPutsThePositionBack() {
+        StrictLoop.run(StrictLoop.virtualTime(), () -> {
+            StreamReader reader = new StreamReader();
+            ByteBuffer dst = ByteBuffer.allocate(8);
+            dst.put((byte) '>');
+            Task<Integer> read = Asyncio.createTask(() -> reader.read(dst));
+            Asyncio.sleep(0.01);
+            reader.feedData(bytes("0123456789")); // 7 straight into dst, 3 buffered
+            read.cancel(); // in the same turn: the task has not run since its bytes arrived
+            assertThatThrownBy(read::await).isInstanceOf(CancelledError.class);
+            assertThat(dst.position()).as("the position is put back").isEqualTo(1);
+            reader.feedData(bytes("ab"));
+            assertThat(text(reader.readExactly(12))).as("no byte lost, none reordered").isEqualTo("0123456789ab");
+            return null;
+        });
+    }
+
+    @Test
+    void aReadIntoABufferThatFailsGivesItsBytesBackAndThrows() {
+        StrictLoop.run(StrictLoop.virtualTime(), () -> {
+            StreamReader reader = new StreamReader();
+            ByteBuffer dst = ByteBuffer.allocate(8);
+            Task<Integer> read = Asyncio.createTask(() -> reader.read(dst));
+            Asyncio.sleep(0.01);
+            reader.feedData(bytes("abc"));
+            IOException reset = new IOException("connection reset by peer");
+            reader.setException(reset);
+            assertThatThrownBy(read::await).isSameAs(reset);
+            assertThat(dst.position()).isZero();
+            assertThat(reader.bufferedSize()).as("the bytes are the reader's again").isEqualTo(3);
+            return null;
+        });
+    }
+
+    @Test
+    void aReadIntoABufferRejectsBadInputAtTheCall() {
+        StrictLoop.run(StrictLoop.virtualTime(), () -> {
+            StreamReader reader = new StreamReader();
+            assertThatThrownBy(() -> reader.read((ByteBuffer) null))
+                    .isInstanceOf(NullPointerException.class).hasMessageContaining("dst");
+            assertThatThrownBy(() -> reader.read(ByteBuffer.allocate(4).asReadOnlyBuffer()))
+                    .isInstanceOf(ReadOnlyBufferException.class);
+            ByteBuffer first = ByteBuffer.allocate(4);
+            Task<Integer> waiting = Asyncio.createTask(() -> reader.read(first));
+            Asyncio.sleep(0.01);
+            ByteBuffer second = ByteBuffer.allocate(4);
+            assertThatThrownBy(() -> reader.read(second))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("another task is already waiting");
+            reader.feedData(bytes("xy"));
+            assertThat(waiting.await()).as("the first read still gets the bytes").isEqualTo(2);
+            assertThat(text(first)).isEqualTo("xy");
+            assertThat(second.position()).isZero();
             return null;
         });
     }
