@@ -17,9 +17,10 @@ Usage: jasyncio-bench/scripts/w6-beside-peers.sh [OPTIONS] [SERVER...]
 Runs the W6 TCP echo rows (C in {1,64} x S in {64,4096}) against each SERVER, one after another,
 server pinned to cpu 0 and the kit's echoload pinned to cpu 1; prints a markdown table of medians.
 
-SERVER: protocol streams netty epoll   (default: protocol streams netty, plus epoll when it is built)
+SERVER: protocol streams buffer netty epoll   (default: protocol streams netty, plus epoll when it is built)
   protocol  jasyncio EchoServers protocol (dataReceived -> transport.write)
   streams   jasyncio EchoServers streams  (one task per connection: read(65536), write, drain)
+  buffer    jasyncio EchoServers buffer   (the same through one reused ByteBuffer: read(buf), write(buf))
   netty     the kit's peers.NettyServers echo (Netty 4.2 NIO, one event-loop thread)
   epoll     the kit's loadgen/epoll_echo (C, one thread, level-triggered epoll: the practical limit)
 
@@ -60,8 +61,8 @@ while [ $# -gt 0 ]; do
     --engine) engine=${2:?--engine needs continuation or virtual}; shift 2;;
     --smoke) warmup=1; row_warmup=1; dur=1; runs=1; shift;;
     -*) fail "unknown option $1 (see --help)";;
-    protocol|streams|netty|epoll) servers+=("$1"); shift;;
-    *) fail "unknown server $1: expected protocol, streams, netty or epoll (see --help)";;
+    protocol|streams|buffer|netty|epoll) servers+=("$1"); shift;;
+    *) fail "unknown server $1: expected protocol, streams, buffer, netty or epoll (see --help)";;
   esac
 done
 for v in "$warmup" "$row_warmup" "$dur"; do
@@ -92,7 +93,7 @@ for s in "${servers[@]}"; do
   [ -z "${named[$s]:-}" ] || fail "server '$s' named twice: each SERVER once (its results are keyed by name)"
   named[$s]=1
   case $s in
-    protocol|streams) [ -f "$jar" ] || fail "$jar is missing: run mvn -pl jasyncio-bench -am package -DskipTests";;
+    protocol|streams|buffer) [ -f "$jar" ] || fail "$jar is missing: run mvn -pl jasyncio-bench -am package -DskipTests";;
     netty) [ -f "$peers/jvm/cp.txt" ] || fail "netty needs the peers' JVM build: $peers/scripts/build.sh";;
     epoll) [ -x "$peers/loadgen/epoll_echo" ] || fail "epoll needs $peers/loadgen/epoll_echo: make -C $peers/loadgen";;
   esac
@@ -120,7 +121,7 @@ for s in "${servers[@]}"; do
   jvm_opts=(-Xms2g -Xmx2g -XX:+AlwaysPreTouch ${W6_JVM_OPTS:-})
   engine_opts=(--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED -Djasyncio.engine="$engine")
   case $s in
-    protocol|streams) cmd=("$java" "${jvm_opts[@]}" "${engine_opts[@]}" -cp "$jar" io.jasyncio.bench.EchoServers "$s" "$port");;
+    protocol|streams|buffer) cmd=("$java" "${jvm_opts[@]}" "${engine_opts[@]}" -cp "$jar" io.jasyncio.bench.EchoServers "$s" "$port");;
     netty) cmd=("$java" "${jvm_opts[@]}" -cp "$peers/jvm/target/classes:$(cat "$peers/jvm/cp.txt")" peers.NettyServers echo "$port");;
     epoll) cmd=("$peers/loadgen/epoll_echo" "$port");;
   esac
@@ -158,7 +159,7 @@ done
 
 label() {
   case $1 in
-    protocol) echo "jasyncio protocol";; streams) echo "jasyncio streams";;
+    protocol) echo "jasyncio protocol";; streams) echo "jasyncio streams";; buffer) echo "jasyncio streams, reused buffer";;
     netty) echo "Netty 4.2 NIO";; epoll) echo "C epoll";;
   esac
 }

@@ -19,6 +19,8 @@ import java.nio.ByteBuffer;
  * </pre>
  * {@code protocol}: {@code dataReceived -> transport.write} (asyncio's Protocol / Netty's handler);
  * {@code streams}: one task per connection, {@code read(65536)}, {@code write}, {@code drain()};
+ * {@code buffer}: the same with one reused 64 KiB buffer per connection, {@code read(ByteBuffer)} and
+ * {@code write(ByteBuffer)}: no allocation per message;
  * {@code group N}: the protocol server on each of N loops ({@link LoopGroup}, one port through
  * {@link GroupServer} and {@code SO_REUSEPORT}), for echo scaling with cores: run it pinned to
  * N cores and compare with {@code protocol} on one.
@@ -72,7 +74,15 @@ public final class EchoServers {
                     }
                     w.close();
                 }, "127.0.0.1", port);
-                default -> throw new IllegalArgumentException("unknown server " + kind + ": use protocol, streams or group");
+                case "buffer" -> Net.startServer((r, w) -> {
+                    ByteBuffer buf = ByteBuffer.allocateDirect(65536);
+                    while (r.read(buf.clear()) >= 0) {
+                        w.write(buf.flip());
+                        w.drain();
+                    }
+                    w.close();
+                }, "127.0.0.1", port);
+                default -> throw new IllegalArgumentException("unknown server " + kind + ": use protocol, streams, buffer or group");
             };
             System.out.println("jasyncio " + kind + " echo server (" + Asyncio.getRunningLoop().engine()
                     + " engine) on 127.0.0.1:" + server.port());
