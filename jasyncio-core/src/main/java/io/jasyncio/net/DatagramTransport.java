@@ -186,16 +186,7 @@ public final class DatagramTransport {
 
     /** {@code "sockname"}, {@code "peername"} (connected only), {@code "socket"}. */
     public Object getExtraInfo(String name) {
-        try {
-            return switch (name) {
-                case "sockname" -> channel.getLocalAddress();
-                case "peername" -> channel.getRemoteAddress();
-                case "socket" -> channel;
-                default -> null;
-            };
-        } catch (IOException closed) {
-            return null;
-        }
+        return ChannelInfo.of(channel, name);
     }
 
     public DatagramProtocol getProtocol() {

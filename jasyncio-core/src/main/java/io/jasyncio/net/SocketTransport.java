@@ -389,16 +389,7 @@ public final class SocketTransport implements Transport {
 
     @Override
     public Object getExtraInfo(String name) {
-        try {
-            return switch (name) {
-                case "peername" -> channel.getRemoteAddress();
-                case "sockname" -> channel.getLocalAddress();
-                case "socket" -> channel;
-                default -> null;
-            };
-        } catch (IOException closed) {
-            return null;
-        }
+        return ChannelInfo.of(channel, name);
     }
 
     @Override

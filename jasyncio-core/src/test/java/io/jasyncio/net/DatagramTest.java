@@ -112,4 +112,36 @@ class DatagramTest {
             return null;
         });
     }
+
+    @Test
+    void extraInfoNamesTheAddressesAndTheChannelOfEitherTransport() {
+        StrictLoop.run(StrictLoop.realTime(), () -> {
+            var server = Net.createDatagramEndpoint(EchoProtocol::new, new InetSocketAddress("127.0.0.1", 0), null, false);
+            DatagramTransport unconnected = server.transport();
+            InetSocketAddress serverAddr = (InetSocketAddress) unconnected.getExtraInfo("sockname");
+            assertThat(serverAddr.getPort()).isPositive();
+            assertThat(unconnected.getExtraInfo("peername")).as("an unconnected datagram endpoint has no peer").isNull();
+            assertThat(unconnected.getExtraInfo("socket")).isInstanceOf(java.nio.channels.DatagramChannel.class);
+            assertThat(unconnected.getExtraInfo("cipher")).as("a name it does not know").isNull();
+            var client = Net.createDatagramEndpoint(Collector::new, null, serverAddr, false);
+            assertThat(client.transport().getExtraInfo("peername")).isEqualTo(serverAddr);
+
+            try (Server tcp = Net.createServer(() -> new Protocol() {}, "127.0.0.1", 0)) {
+                var conn = Net.createConnection(() -> new Protocol() {}, "127.0.0.1", tcp.port());
+                Transport t = conn.transport();
+                assertThat(((InetSocketAddress) t.getExtraInfo("peername")).getPort()).isEqualTo(tcp.port());
+                assertThat(t.getExtraInfo("sockname")).isInstanceOf(InetSocketAddress.class);
+                assertThat(t.getExtraInfo("socket")).isInstanceOf(java.nio.channels.SocketChannel.class);
+                assertThat(t.getExtraInfo("nope")).isNull();
+                t.close();
+                sleep(0.05);
+                assertThat(t.getExtraInfo("peername")).as("a closed channel has no addresses any more").isNull();
+            }
+            client.transport().close();
+            unconnected.close();
+            sleep(0.05);
+            assertThat(unconnected.getExtraInfo("sockname")).isNull();
+            return null;
+        });
+    }
 }
