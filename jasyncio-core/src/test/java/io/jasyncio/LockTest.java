@@ -144,27 +144,35 @@ class LockTest {
             for (boolean cancelFirst : new boolean[] {false, true}) {
                 Lock lock = new Lock();
                 List<String> holders = new ArrayList<>();
+                int[] inside = {0};
                 Coroutine<String> user = () -> {
                     try (Held h = lock.acquire()) {
                         holders.add(currentTask().getName());
+                        assertThat(inside[0]++).as("other holders while %s holds the lock", currentTask().getName()).isZero();
                         sleep(1);
+                        inside[0]--;
                         return currentTask().getName();
                     }
                 };
                 Held t1 = lock.acquire();
                 Task<String> t2 = createTask("T2", user);
                 Task<String> t3 = createTask("T3", user);
-                yieldNow(); // both wait now
+                Task<String> t4 = createTask("T4", user);
+                yieldNow(); // all three wait now
                 if (cancelFirst) {
+                    // T2's wait is cancelled, then the release wakes T3. When T2 then unwinds, the
+                    // lock is still free (T3 has not run): a pass-on that only asks "is it free?"
+                    // wakes T4 too, and T3 and T4 both take it (checked: fails so on 4ca2867).
                     t2.cancel();
                     t1.close();
                 } else {
                     t1.close(); // wakes T2 ...
-                    t2.cancel(); // ... which is cancelled before it runs
+                    t2.cancel(); // ... which is cancelled before it runs: it must pass the wake-up to T3
                 }
                 assertThatThrownBy(t2::await).isInstanceOf(CancelledError.class);
                 assertThat(t3.await()).isEqualTo("T3");
-                assertThat(holders).containsExactly("T3");
+                assertThat(t4.await()).isEqualTo("T4");
+                assertThat(holders).containsExactly("T3", "T4");
                 assertThat(lock.locked()).isFalse();
             }
             return null;
