@@ -2,9 +2,10 @@
 # W6 TCP echo: jasyncio's protocol and streams servers beside Netty (and the kit's C epoll server), in one run.
 #
 # Builds nothing: it takes jasyncio-bench/target/jasyncio-bench.jar and a built peers' kit.
-# Every server is pinned to cpu 0 and echoload to cpu 1. Per server: one long warm-up at C=64/S=64
-# (the JIT needs it: with 3-10 s the JVM servers were still compiling in the first measured runs), then
-# per row (C in {1,64} x S in {64,4096}) a short discarded warm-up and RUNS measured runs. Each run prints
+# Every server is pinned to cpu 0 and echoload to cpu 1. All servers are started, then each gets one long
+# warm-up at C=64/S=64 (the JIT needs it: with 3-10 s the JVM servers were still compiling in the first
+# measured runs); then per row (C in {1,64} x S in {64,4096}) each gets a short discarded warm-up, and the
+# RUNS measured runs take turns between the servers. Each run prints
 # one line (to stderr) with the server's CPU time per message (user + system from /proc/PID/stat, over the
 # measured run only: at C=1 the load client's round trip is the limit and CPU per message is what tells the
 # servers apart); the result is a markdown table of medians on stdout.
@@ -14,8 +15,10 @@ usage() {
   cat <<'EOF'
 Usage: jasyncio-bench/scripts/w6-beside-peers.sh [OPTIONS] [SERVER...]
 
-Runs the W6 TCP echo rows (C in {1,64} x S in {64,4096}) against each SERVER, one after another,
-server pinned to cpu 0 and the kit's echoload pinned to cpu 1; prints a markdown table of medians.
+Runs the W6 TCP echo rows (C in {1,64} x S in {64,4096}) against each SERVER, servers pinned to cpu 0
+and the kit's echoload pinned to cpu 1; prints a markdown table of medians. All servers are started and
+warmed up first, then the measured runs take turns (row by row, run by run, one server after the other),
+so the box's drift during the script does not favour the server measured first.
 
 SERVER: protocol streams buffer netty epoll   (default: protocol streams netty, plus epoll when it is built)
   protocol  jasyncio EchoServers protocol (dataReceived -> transport.write)
@@ -105,57 +108,76 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # utime + stime of on
 json() { sed -n "s/.*\"$2\":\([0-9.]*\).*/\1/p" <<<"$1"; }  # one numeric field of echoload's JSON line
 group() { printf '%.0f' "$1" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'; }  # 135281.4 -> 135,281
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-pid=
-stop() { [ -n "$pid" ] && { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=; }; }
+declare -A pids
+stop() { local s; for s in "${!pids[@]}"; do kill "${pids[$s]}" 2>/dev/null; wait "${pids[$s]}" 2>/dev/null; done; pids=(); }
 trap stop EXIT
 trap 'stop; exit 130' INT TERM
 
-declare -A rate p50 p99 cpu
+# Every server is started and warmed up first; the measured runs then take turns (row by row, run by run,
+# one server after the other), so a box that slows or speeds up during the script shifts every server
+# alike instead of favouring the one measured first. An idle server waits in epoll and costs nothing.
+# -XX:+AlwaysPreTouch: every JVM server starts with its whole heap touched, as a server that has run
+# through one young collection has. Without it a server that allocates per message (the streams echo:
+# read() returns a fresh byte[], 4 KiB at S=4096) pays first-touch page faults on fresh eden pages for
+# the first minutes, which a short run measures as server CPU (5-9 us per message at C=1, measured).
+jvm_opts=(-Xms2g -Xmx2g -XX:+AlwaysPreTouch ${W6_JVM_OPTS:-})
+engine_opts=(--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED -Djasyncio.engine="$engine")
+declare -A ports
+live=()
 port=${W6_PORT:-9400}
 for s in "${servers[@]}"; do
   port=$((port + 1))
-  # -XX:+AlwaysPreTouch: every JVM server starts with its whole heap touched, as a server that has run
-  # through one young collection has. Without it a server that allocates per message (the streams echo:
-  # read() returns a fresh byte[], 4 KiB at S=4096) pays first-touch page faults on fresh eden pages for
-  # the first minutes, which a short run measures as server CPU (5-9 us per message at C=1, measured).
-  jvm_opts=(-Xms2g -Xmx2g -XX:+AlwaysPreTouch ${W6_JVM_OPTS:-})
-  engine_opts=(--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED -Djasyncio.engine="$engine")
   case $s in
     protocol|streams|buffer) cmd=("$java" "${jvm_opts[@]}" "${engine_opts[@]}" -cp "$jar" io.jasyncio.bench.EchoServers "$s" "$port");;
     netty) cmd=("$java" "${jvm_opts[@]}" -cp "$peers/jvm/target/classes:$(cat "$peers/jvm/cp.txt")" peers.NettyServers echo "$port");;
     epoll) cmd=("$peers/loadgen/epoll_echo" "$port");;
   esac
-  taskset -c 0 "${cmd[@]}" > "/tmp/w6-$s.log" 2>&1 & pid=$!
+  taskset -c 0 "${cmd[@]}" > "/tmp/w6-$s.log" 2>&1 &
+  pids[$s]=$!
   up=
-  for _ in $(seq 1 200); do
-    kill -0 "$pid" 2>/dev/null || break
+  for _ in $(seq 1 300); do
+    kill -0 "${pids[$s]}" 2>/dev/null || break
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && { up=1; break; }
     sleep 0.1
   done
   if [ -z "$up" ]; then
     echo "w6: $s did not start listening on 127.0.0.1:$port; its log (/tmp/w6-$s.log):" >&2
-    tail -5 "/tmp/w6-$s.log" >&2; stop; continue
+    tail -5 "/tmp/w6-$s.log" >&2
+    kill "${pids[$s]}" 2>/dev/null; unset "pids[$s]"
+    continue
   fi
-  echo "w6: $s on port $port, warming up ${warmup}s at C=64/S=64" >&2
-  taskset -c 1 "$load" 127.0.0.1 "$port" 64 64 "$warmup" 0 > /dev/null
-  for row in "${row_list[@]}"; do
-    c=${row%:*}; size=${row#*:}
-    taskset -c 1 "$load" 127.0.0.1 "$port" "$c" "$size" "$row_warmup" 0 > /dev/null
-    rs=(); ps=(); qs=(); cs=()
-    for r in $(seq 1 "$runs"); do
-      t0=$(cpu_ticks "$pid")
-      out=$(taskset -c 1 "$load" 127.0.0.1 "$port" "$c" "$size" "$dur" 0)
-      t1=$(cpu_ticks "$pid")
+  ports[$s]=$port
+  live+=("$s")
+done
+for s in "${live[@]}"; do
+  echo "w6: $s on port ${ports[$s]}, warming up ${warmup}s at C=64/S=64" >&2
+  taskset -c 1 "$load" 127.0.0.1 "${ports[$s]}" 64 64 "$warmup" 0 > /dev/null
+done
+
+declare -A rate p50 p99 cpu rs ps qs cs
+for row in "${row_list[@]}"; do
+  c=${row%:*}; size=${row#*:}
+  for s in "${live[@]}"; do
+    taskset -c 1 "$load" 127.0.0.1 "${ports[$s]}" "$c" "$size" "$row_warmup" 0 > /dev/null
+  done
+  for r in $(seq 1 "$runs"); do
+    for s in "${live[@]}"; do
+      t0=$(cpu_ticks "${pids[$s]}")
+      out=$(taskset -c 1 "$load" 127.0.0.1 "${ports[$s]}" "$c" "$size" "$dur" 0)
+      t1=$(cpu_ticks "${pids[$s]}")
       n=$(json "$out" msgs); m=$(json "$out" msgs_per_s); errs=$(json "$out" errors)
       per=$(awk -v d=$((t1 - t0)) -v t="$ticks" -v n="${n:-0}" 'BEGIN {printf "%.2f", (n > 0 ? d / t * 1e6 / n : 0)}')
       echo "$s C=$c S=$size run $r: ${m:-?} msgs/s  p50 $(json "$out" p50_us) us  p99 $(json "$out" p99_us) us  server CPU $per us/msg  errors ${errs:-?}" >&2
-      rs+=("${m:-0}"); ps+=("$(json "$out" p50_us)"); qs+=("$(json "$out" p99_us)"); cs+=("$per")
+      rs[$s,$row]+=" ${m:-0}"; ps[$s,$row]+=" $(json "$out" p50_us)"; qs[$s,$row]+=" $(json "$out" p99_us)"; cs[$s,$row]+=" $per"
     done
-    rate[$s,$row]=$(median "${rs[@]}"); p50[$s,$row]=$(median "${ps[@]}")
-    p99[$s,$row]=$(median "${qs[@]}"); cpu[$s,$row]=$(median "${cs[@]}")
   done
-  stop
+  for s in "${live[@]}"; do
+    # shellcheck disable=SC2086 # the lists are space-separated numbers
+    rate[$s,$row]=$(median ${rs[$s,$row]}); p50[$s,$row]=$(median ${ps[$s,$row]})
+    p99[$s,$row]=$(median ${qs[$s,$row]}); cpu[$s,$row]=$(median ${cs[$s,$row]})
+  done
 done
+stop
 
 label() {
   case $1 in
