@@ -177,13 +177,18 @@ public final class StreamReader implements Iterable<byte[]> {
     private byte[] take(int n) {
         // All of an exactly sized buffer: hand the array over; the reader drops it just below.
         byte[] out = start == 0 && n == buf.length ? buf : Arrays.copyOfRange(buf, start, start + n);
+        consume(n);
+        return out;
+    }
+
+    /** Drops the first {@code n} buffered bytes, which a read has taken. */
+    private void consume(int n) {
         start += n;
         if (start == end) {
             start = end = 0;
             buf = NO_BYTES; // nothing buffered: hold no memory (implementation notes)
         }
         maybeResumeTransport();
-        return out;
     }
 
     /**
@@ -302,12 +307,7 @@ public final class StreamReader implements Iterable<byte[]> {
         }
         int k = Math.min(size(), dst.remaining());
         dst.put(buf, start, k);
-        start += k;
-        if (start == end) {
-            start = end = 0;
-            buf = NO_BYTES;
-        }
-        maybeResumeTransport();
+        consume(k);
         return k;
     }
 
