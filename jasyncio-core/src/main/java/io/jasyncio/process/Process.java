@@ -143,9 +143,9 @@ public final class Process implements AutoCloseable {
         java.lang.Process p = pb.start();
         long pid = p.pid();
         StreamWriter stdin = null;
-        PipeWriterTransport stdinTransport = null;
-        if (in == Redirect.PIPE) {
-            stdinTransport = new PipeWriterTransport(loop, p.getOutputStream(), "jasyncio-stdin-" + pid);
+        PipeWriterTransport stdinTransport = in == Redirect.PIPE
+                ? new PipeWriterTransport(loop, p.getOutputStream(), "jasyncio-stdin-" + pid) : null;
+        if (stdinTransport != null) {
             StreamReaderProtocol proto = new StreamReaderProtocol(new StreamReader());
             stdinTransport.start(proto);
             stdin = proto.writer();
@@ -157,10 +157,9 @@ public final class Process implements AutoCloseable {
         ResourceLeak leak = ResourceLeak.track(loop, child, "Process[pid=" + pid + ", " + String.join(" ", pb.command()) + "]");
         Runnable killAtLoopClose = child::killLeftBehind;
         LoopCloseHooks.add(loop, killAtLoopClose);
-        PipeWriterTransport stdinAtExit = stdinTransport;
         p.onExit().thenRun(() -> { // one dependent, in this order, then await() may return
-            if (stdinAtExit != null) {
-                stdinAtExit.childExited(); // the writer thread must not outlive the child
+            if (stdinTransport != null) {
+                stdinTransport.childExited(); // the writer thread must not outlive the child
             }
             leak.released();
             LoopCloseHooks.remove(loop, killAtLoopClose);
