@@ -1,6 +1,7 @@
 package io.jasyncio;
 
 import io.jasyncio.internal.LabelledFuture;
+import io.jasyncio.internal.WaitQueue;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -148,6 +149,10 @@ public final class CallGraph {
         Future<?> w = t.awaiting();
         if (w != null) {
             return describeFuture(w);
+        }
+        WaitQueue line = t.waitingInLine();
+        if (line != null) {
+            return line.describe();
         }
         TimerHandle sleep = t.sleepTimer();
         if (sleep != null) {

@@ -1,7 +1,9 @@
 package io.jasyncio;
 
+import io.jasyncio.internal.LineParking;
 import io.jasyncio.internal.Sneaky;
 import io.jasyncio.internal.UserFrames;
+import io.jasyncio.internal.WaitQueue;
 import java.io.PrintStream;
 import java.util.Objects;
 
@@ -18,8 +20,8 @@ import java.util.Objects;
  *  DONE      | the Future part is done                   | -
  * </pre>
  * Invariants: (1) a task is resumed only from NEW or PARKED, so a stale or duplicate wake-up is
- * harmless; (2) while PARKED it waits on at most one future or one sleep timer ({@code waitingFor}),
- * or it is in the loop's ready queue; (3) the loop holds every task that is not done (asyncio keeps
+ * harmless; (2) while PARKED it waits on at most one future, one sleep timer or one
+ * {@link WaitQueue} line ({@code waitingFor}), or it is in the loop's ready queue; (3) the loop holds every task that is not done (asyncio keeps
  * only weak references, so an unreferenced pending task could vanish, cpython gh-88831; here it
  * cannot).
  *
@@ -36,8 +38,9 @@ import java.util.Objects;
  *             | or its future could not be cancelled        | without suspending if it is already woken
  *             | (already done, or shielded)                 |
  *  VIA_FUTURE | parked on a future that cancel() cancelled | the future is cancelled; the task wakes and throws
- *  VIA_WAKEUP | parked in sleep(), or AT_NEXT met a sleep   | the timer is removed, a wake-up queued; it throws
- *             | or a yield                                  | when it resumes (one loop turn later, as asyncio)
+ *  VIA_WAKEUP | parked in sleep() or in a WaitQueue, or     | the timer is removed (it leaves the line), a
+ *             | AT_NEXT met a sleep, a yield or a WaitQueue | wake-up is queued; it throws when it resumes
+ *             |                                             | (one loop turn later, as asyncio)
  *  PROPAGATING| (transient, inside cancel()) parked on a    | becomes VIA_FUTURE or AT_NEXT before cancel()
  *             | future whose cancel() is still running      | returns; see the await cycle below
  * </pre>
@@ -73,6 +76,10 @@ public final class Task<T> extends Future<T> {
      */
     private static final Runnable STRAND_BODY = () -> EventLoop.current().currentTask.body();
 
+    static {
+        WaitQueue.install(new Parking());
+    }
+
     private final Coroutine<T> coroutine;
     /** The engine's strand (see {@link io.jasyncio.internal.Engine}): opaque, handed back to the engine. */
     private final Object strand;
@@ -85,7 +92,8 @@ public final class Task<T> extends Future<T> {
     private int cancelsRequested;
     /**
      * What this task is suspended on (invariant 2): the {@link Future} it awaits, the
-     * {@link TimerHandle} of its sleep (a sleep needs no future), or null.
+     * {@link TimerHandle} of its sleep (a sleep needs no future), the {@link WaitQueue} it is parked
+     * in (nor does a line), or null.
      */
     private Object waitingFor;
     /** Innermost open Timeout, TaskGroup or Shield of this task (each links to the one around it). */
@@ -343,6 +351,62 @@ public final class Task<T> extends Future<T> {
     }
 
     /**
+     * A {@link WaitQueue}'s way to park this task with no future of its own ({@link LineParking}):
+     * the line owns the waiters and the pass-on rule, the task its suspension and its cancellation
+     * delivery (a cancellation takes a task waiting in a line out of it, VIA_WAKEUP).
+     */
+    private static final class Parking implements LineParking {
+        @Override
+        public Task<?> current(EventLoop loop, String action) {
+            Task<?> t = currentOrNull();
+            if (t == null) {
+                currentOrThrow(action + "()"); // throws: the message is built only here
+            }
+            if (t.loop != loop) {
+                throw new IllegalStateException(action + "() of an object of another event loop, from " + t
+                        + ": an object serves the tasks of its own loop; from another loop, go through"
+                        + " runCoroutineThreadsafe");
+            }
+            return t;
+        }
+
+        @Override
+        public boolean cancellationOnItsWay(Task<?> task) {
+            return task.cancellationOnItsWay();
+        }
+
+        @Override
+        public boolean suspendInLine(Task<?> task, WaitQueue line) {
+            task.waitingFor = line;
+            try {
+                task.park();
+            } finally {
+                task.waitingFor = null;
+            }
+            // Taken out of the line by cancel() (VIA_WAKEUP), or woken by the line: a cancellation that
+            // came after the wake-up is AT_NEXT, since cancel() found the task waiting on nothing.
+            return task.cancelDelivery != CANCEL_VIA_WAKEUP;
+        }
+
+        @Override
+        public void wake(Task<?> task) {
+            assert task.waitingFor instanceof WaitQueue : task + " woken by a line it is not parked in";
+            task.waitingFor = null;
+            task.loop.enqueue(task);
+        }
+
+        @Override
+        public void yieldToLoop(Task<?> task) {
+            task.yieldToLoop();
+        }
+
+        @Override
+        public void throwPendingCancellation(Task<?> task) {
+            task.throwPendingCancellation();
+        }
+    }
+
+    /**
      * yieldNow(): let every other ready callback run once, then continue. A task started eagerly
      * always gives its creator the turn (asyncio: its first {@code sleep(0)} ends the eager step).
      */
@@ -430,9 +494,13 @@ public final class Task<T> extends Future<T> {
         }
         setCancelDeliveryMessage(message);
         Object w = waitingFor;
-        if (w instanceof TimerHandle sleeping) {
+        if (w instanceof TimerHandle || w instanceof WaitQueue) {
             waitingFor = null;
-            sleeping.cancel();
+            if (w instanceof TimerHandle sleeping) {
+                sleeping.cancel();
+            } else {
+                ((WaitQueue) w).cancelled(this);
+            }
             cancelDelivery = CANCEL_VIA_WAKEUP;
             loop.enqueue(this);
             return true;
@@ -567,6 +635,11 @@ public final class Task<T> extends Future<T> {
     /** Observability hook: the future this task is suspended on, or null (read by {@link CallGraph}). */
     Future<?> awaiting() {
         return waitingFor instanceof Future<?> f ? f : null;
+    }
+
+    /** Observability hook: the line this task is parked in, or null (read by {@link CallGraph}). */
+    WaitQueue waitingInLine() {
+        return waitingFor instanceof WaitQueue l ? l : null;
     }
 
     /** Observability hook: the timer of the sleep this task is suspended in, or null (read by {@link CallGraph}). */

@@ -2,6 +2,8 @@ package io.jasyncio.internal;
 
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
+import io.jasyncio.Task;
+import java.lang.invoke.MethodHandles;
 import java.util.ArrayDeque;
 
 /**
@@ -32,15 +34,48 @@ import java.util.ArrayDeque;
  * {@link #hasWaiters()} counts WAITING and WOKEN waiters, as asyncio's "any waiter not cancelled":
  * a newcomer must not overtake a task that was woken but has not run yet.
  *
+ * <h2>Implementation notes</h2>
+ * A waiter in the line is one of two things. A task that {@linkplain #park parks} is itself the
+ * waiter: no future is made for it, and a wake-up queues the task directly (through
+ * {@link LineParking}; a cancellation of the task takes it out of the line, {@link #cancelled}).
+ * A task waiting in several lines at once ({@link io.jasyncio.Select}) {@linkplain #join joins}
+ * each with a future of its own, completed by the wake-up. A parked task in the line is always
+ * WAITING (a woken one has left it); a joined future is WAITING while it is not done.
+ *
  * <p>Threading: loop-confined, like the primitive that owns it.
  */
 public final class WaitQueue {
     private static final Runnable NOTHING = () -> { };
 
+    /**
+     * Task's side of parking ({@link LineParking}), installed by Task's class initialiser. No
+     * initialiser here: when this class is initialised first, the static block below initialises
+     * Task, whose {@link #install} call sets this field while this class's initialisation is still
+     * running on the same thread, and an initialiser would then overwrite it with null.
+     */
+    private static LineParking tasks;
+
+    static {
+        try {
+            MethodHandles.lookup().ensureInitialized(Task.class);
+        } catch (IllegalAccessException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final String action;
     private final Object owner;
-    private ArrayDeque<Future<Void>> line;
+    /** The waiters, first woken first: parked tasks and joined futures (implementation notes). */
+    private ArrayDeque<Future<?>> line;
     private int woken;
+
+    /** Called once, by Task's class initialiser. */
+    public static void install(LineParking parking) {
+        if (tasks != null) {
+            throw new IllegalStateException("LineParking is installed once, by Task");
+        }
+        tasks = parking;
+    }
 
     /** A line whose waits are described as plain "wait". */
     public WaitQueue() {
@@ -66,19 +101,48 @@ public final class WaitQueue {
      *
      * <p>Cancellation: a waiter cancelled before it was woken leaves the line; one cancelled after
      * it was woken runs {@code passOn} (which must hand the wake-up to someone else) and then
-     * rethrows the {@link io.jasyncio.CancelledError}.
+     * rethrows the {@link io.jasyncio.CancelledError}. A task with a cancellation already on its way
+     * does not join the line: it lets the loop turn once and throws.
      */
     public void park(EventLoop loop, Runnable passOn) {
-        Future<Void> waiter = join(loop);
-        try {
-            waiter.await();
-        } catch (Throwable t) {
-            if (leave(waiter)) {
-                passOn.run();
-            }
-            throw t;
+        Task<?> task = tasks.current(loop, action);
+        if (tasks.cancellationOnItsWay(task)) {
+            tasks.yieldToLoop(task); // throws
         }
-        leave(waiter);
+        ArrayDeque<Future<?>> l = line();
+        l.addLast(task);
+        boolean wokenHere;
+        try {
+            wokenHere = tasks.suspendInLine(task, this);
+        } catch (Throwable suspensionFailed) { // a pinned strand: it never left the line
+            l.remove(task);
+            throw suspensionFailed;
+        }
+        if (wokenHere) {
+            woken--;
+            if (tasks.cancellationOnItsWay(task)) {
+                passOn.run(); // woken, then cancelled before it ran: the wake-up goes on
+            }
+        }
+        tasks.throwPendingCancellation(task);
+    }
+
+    /** Task.cancel of {@code task}, parked in this line and not woken: it leaves the line. */
+    public void cancelled(Task<?> task) {
+        line.remove(task);
+    }
+
+    /** What a task parked here waits for: "action on owner" (see {@link LabelledFuture}). */
+    public String describe() {
+        return LabelledFuture.describe(action, owner);
+    }
+
+    private ArrayDeque<Future<?>> line() {
+        ArrayDeque<Future<?>> l = line;
+        if (l == null) {
+            line = l = new ArrayDeque<>();
+        }
+        return l;
     }
 
     /**
@@ -87,11 +151,8 @@ public final class WaitQueue {
      * joined waiter must {@link #leave} the line exactly once, woken or not.
      */
     public Future<Void> join(EventLoop loop) {
-        if (line == null) {
-            line = new ArrayDeque<>();
-        }
         Future<Void> waiter = new LabelledFuture<>(loop, action, owner);
-        line.addLast(waiter);
+        line().addLast(waiter);
         return waiter;
     }
 
@@ -117,9 +178,16 @@ public final class WaitQueue {
         if (line == null) {
             return false;
         }
-        Future<Void> w;
+        Future<?> w;
         while ((w = line.pollFirst()) != null) {
-            if (w.trySetResult(null)) {
+            if (w instanceof Task<?> task) {
+                tasks.wake(task);
+                woken++;
+                return true;
+            }
+            @SuppressWarnings("unchecked")
+            Future<Void> joined = (Future<Void>) w;
+            if (joined.trySetResult(null)) {
                 woken++;
                 return true;
             }
@@ -147,7 +215,7 @@ public final class WaitQueue {
             return true;
         }
         if (line != null) {
-            for (Future<Void> w : line) {
+            for (Future<?> w : line) {
                 if (!w.done()) {
                     return true;
                 }
@@ -160,7 +228,7 @@ public final class WaitQueue {
     public int size() {
         int n = 0;
         if (line != null) {
-            for (Future<Void> w : line) {
+            for (Future<?> w : line) {
                 if (!w.done()) {
                     n++;
                 }
