@@ -1,5 +1,6 @@
 package io.jasyncio.internal;
 
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
@@ -27,7 +28,7 @@ public final class VirtualThreadEngine implements Engine {
      * unnamed: a name costs 64 B per task (a String and its bytes), and a thread dump shows the
      * task's frames anyway ({@code TaskDump} names the tasks).
      */
-    private final Thread.Builder strands;
+    private final ThreadFactory strands;
 
     public VirtualThreadEngine() {
         this(Thread.ofVirtual());
@@ -39,7 +40,7 @@ public final class VirtualThreadEngine implements Engine {
      * which its model checker can schedule.
      */
     VirtualThreadEngine(Thread.Builder strands) {
-        this.strands = strands;
+        this.strands = strands.factory(); // safe for concurrent use, unlike the builder: loops share the engine
     }
 
     @Override
@@ -132,14 +133,12 @@ public final class VirtualThreadEngine implements Engine {
             this.body = body;
         }
 
-        void resume(Thread.Builder strands) {
+        void resume(ThreadFactory strands) {
             resumer = Thread.currentThread();
             int before = state;
             state = RUNNING;
             if (before == NEW) {
-                synchronized (strands) { // a builder is not thread-safe, and loops share the engine
-                    thread = strands.unstarted(this);
-                }
+                thread = strands.newThread(this);
                 thread.start();
             } else {
                 LockSupport.unpark(thread);
