@@ -72,6 +72,14 @@ public final class EventLoop implements AutoCloseable {
     private static final ThreadLocal<EventLoop> RUNNING = new ThreadLocal<>();
 
     /**
+     * The loop that started running last, on whichever thread: {@link #current()} answers for its
+     * thread without the thread-local (a program runs one loop at a time, usually). Written by a
+     * loop's own thread as it starts; read racily from any thread, and trusted only when that loop's
+     * (volatile) {@code thread} is the reader itself.
+     */
+    private static EventLoop lastStarted;
+
+    /**
      * The loops of the virtual-thread engine running now (copy on write; few: one per loop thread).
      * Their tasks run on threads of their own, which must not get a {@code ThreadLocalMap} (136 B per
      * task: a {@code ThreadLocal.get()} creates one even to answer null).
@@ -173,9 +181,18 @@ public final class EventLoop implements AutoCloseable {
      * and a racy read of another loop's {@code currentTask} yields that loop's task or null, whose
      * thread is never this one. The thread-local is read only after that, so a task thread never
      * creates a {@code ThreadLocalMap}.
+     *
+     * <p>Before both, the loop that started last is asked: {@code current()} runs several times per
+     * task step (every suspension finds its task through it), and a thread-local lookup was a third
+     * of a yield's cost. A stale {@code lastStarted} is harmless: a loop's {@code thread} is set and
+     * cleared by that thread itself, so it equals the reader only while the reader runs that loop.
      */
     static EventLoop current() {
         Thread me = Thread.currentThread();
+        EventLoop last = lastStarted;
+        if (last != null && last.thread == me) {
+            return last;
+        }
         if (me.isVirtual()) {
             for (EventLoop l : virtualLoops) {
                 Task<?> t = l.currentTask;
@@ -218,6 +235,7 @@ public final class EventLoop implements AutoCloseable {
     private void runForeverHere() {
         thread = Thread.currentThread();
         RUNNING.set(this);
+        lastStarted = this;
         running = true;
         boolean ownTaskThreads = engine.tasksHaveOwnThreads();
         if (ownTaskThreads) {

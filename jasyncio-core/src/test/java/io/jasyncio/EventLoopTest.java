@@ -475,4 +475,34 @@ class EventLoopTest {
             assertThat(ticksDuringFlood.get()).as("timers ran while other threads flooded the inbox").isGreaterThanOrEqualTo(3);
         }
     }
+
+    /**
+     * current() first asks the loop that started last (a fast path); a thread must still be told
+     * only the loop it runs now: not a loop it ran before, nor the last-started loop of another thread.
+     */
+    @Test
+    void eachThreadIsToldOnlyTheLoopItRunsNow() throws Exception {
+        try (EventLoop first = new EventLoop(TestLoop.options()); EventLoop second = new EventLoop(TestLoop.options())) {
+            assertThat(first.runUntilComplete(() -> EventLoop.current())).isSameAs(first);
+            assertThat(EventLoop.current()).as("on this thread once its loop stopped").isNull();
+            CountDownLatch secondRuns = new CountDownLatch(1), firstRanAgain = new CountDownLatch(1);
+            List<Object> seenBySecond = new CopyOnWriteArrayList<>();
+            Thread other = new Thread(() -> second.runUntilComplete(() -> {
+                seenBySecond.add(EventLoop.current());
+                secondRuns.countDown();
+                while (firstRanAgain.getCount() > 0) {
+                    sleep(0.005);
+                }
+                seenBySecond.add(EventLoop.current()); // the loop started last is now `first`, on another thread
+                return null;
+            }), "second-loop");
+            other.start();
+            assertThat(secondRuns.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(EventLoop.current()).as("on this thread while another thread runs the loop started last").isNull();
+            assertThat(first.runUntilComplete(() -> EventLoop.current())).isSameAs(first);
+            firstRanAgain.countDown();
+            other.join(TimeUnit.SECONDS.toMillis(30));
+            assertThat(seenBySecond).containsExactly(second, second);
+        }
+    }
 }
