@@ -24,21 +24,18 @@ final class Combinators {
     private Combinators() {}
 
     static <T> List<T> gather(Collection<? extends Future<? extends T>> futures) {
-        List<Outcome<T>> outcomes = gathering(futures, false).await();
-        List<T> values = new ArrayList<>(outcomes.size());
-        for (Outcome<T> o : outcomes) {
-            values.add(o.getOrThrow());
-        }
-        return values;
+        EventLoop loop = Asyncio.getRunningLoop();
+        return GatheringFuture.values(loop, children(loop, futures)).await();
     }
 
     static <T> List<Outcome<T>> gatherSettled(Collection<? extends Future<? extends T>> futures) {
-        return gathering(futures, true).await();
+        EventLoop loop = Asyncio.getRunningLoop();
+        return GatheringFuture.outcomes(loop, children(loop, futures)).await();
     }
 
-    static <T> GatheringFuture<T> gathering(Collection<? extends Future<? extends T>> futures, boolean settled) {
+    /** The futures to gather, checked: none null, all of {@code loop}. */
+    private static <T> List<Future<? extends T>> children(EventLoop loop, Collection<? extends Future<? extends T>> futures) {
         Objects.requireNonNull(futures, "futures");
-        EventLoop loop = Asyncio.getRunningLoop();
         List<Future<? extends T>> children = new ArrayList<>(futures.size());
         for (Future<? extends T> f : futures) {
             Objects.requireNonNull(f, "futures contains null");
@@ -47,7 +44,7 @@ final class Combinators {
             }
             children.add(f);
         }
-        return new GatheringFuture<>(loop, children, settled);
+        return children;
     }
 
     static <T> List<Future<? extends T>> tasksOf(Coroutine<? extends T>[] coroutines) {

@@ -12,15 +12,21 @@ import java.util.List;
  * the other children keep running; a child's cancellation counts as a failure. Cancelling this
  * future cancels every child that is not done; it then completes, cancelled, once the children
  * have all finished, so nothing outlives the gather unnoticed.
+ *
+ * <p>Implementation notes: the result is the list a caller wants, made once: the values for
+ * {@code gather} ({@link #values}), the outcomes for {@code gatherSettled} ({@link #outcomes}), so a
+ * gather of N tasks makes no N outcome objects to unwrap again.
+ *
+ * @param <R> the element of the result list: a child's value, or its {@link Outcome}
  */
-final class GatheringFuture<T> extends Future<List<Outcome<T>>> {
-    private final List<Future<? extends T>> children;
+final class GatheringFuture<R> extends Future<List<R>> {
+    private final List<? extends Future<?>> children;
     private final boolean settled;
     private int finished;
     private boolean cancelRequested;
     private String cancelRequestMessage;
 
-    GatheringFuture(EventLoop loop, List<Future<? extends T>> children, boolean settled) {
+    private GatheringFuture(EventLoop loop, List<? extends Future<?>> children, boolean settled) {
         super(loop);
         this.children = children;
         this.settled = settled;
@@ -28,13 +34,23 @@ final class GatheringFuture<T> extends Future<List<Outcome<T>>> {
             finishResult(List.of());
             return;
         }
-        for (Future<? extends T> child : children) {
+        for (Future<?> child : children) {
             child.addDoneCallback(this::childDone);
         }
     }
 
+    /** asyncio's {@code gather}: completes with the children's values, or with the first failure. */
+    static <T> GatheringFuture<T> values(EventLoop loop, List<? extends Future<? extends T>> children) {
+        return new GatheringFuture<>(loop, children, false);
+    }
+
+    /** {@code gather(return_exceptions=True)}: completes with every child's outcome once all are done. */
+    static <T> GatheringFuture<Outcome<T>> outcomes(EventLoop loop, List<? extends Future<? extends T>> children) {
+        return new GatheringFuture<>(loop, children, true);
+    }
+
     /** The futures gathered, in the order given (read by {@link CallGraph}: the gather awaits them). */
-    List<Future<? extends T>> children() {
+    List<? extends Future<?>> children() {
         return children;
     }
 
@@ -44,7 +60,7 @@ final class GatheringFuture<T> extends Future<List<Outcome<T>>> {
             return false;
         }
         boolean any = false;
-        for (Future<? extends T> child : children) {
+        for (Future<?> child : children) {
             if (child.cancel(message)) {
                 any = true;
             }
@@ -56,7 +72,8 @@ final class GatheringFuture<T> extends Future<List<Outcome<T>>> {
         return any;
     }
 
-    private void childDone(Future<? extends T> child) {
+    /** A child is done: the done callback every child was given. */
+    private void childDone(Future<?> child) {
         finished++;
         if (done()) {
             if (!child.cancelled()) {
@@ -78,19 +95,24 @@ final class GatheringFuture<T> extends Future<List<Outcome<T>>> {
         if (finished < children.size()) {
             return;
         }
-        List<Outcome<T>> outcomes = new ArrayList<>(children.size());
-        for (Future<? extends T> c : children) {
-            if (c.cancelled()) {
-                outcomes.add(new Outcome.Failure<>(c.cancelledError()));
-            } else {
-                Throwable e = c.exception();
-                outcomes.add(e != null ? new Outcome.Failure<>(e) : new Outcome.Success<>(c.result()));
-            }
-        }
         if (cancelRequested) {
             finishCancelled(cancelRequestMessage);
-        } else {
-            finishResult(outcomes);
+            return;
         }
+        List<Object> results = new ArrayList<>(children.size());
+        for (Future<?> c : children) {
+            results.add(settled ? outcome(c) : c.result()); // without settled, every child has succeeded
+        }
+        @SuppressWarnings("unchecked")
+        List<R> typed = (List<R>) results;
+        finishResult(typed);
+    }
+
+    private static Outcome<Object> outcome(Future<?> c) {
+        if (c.cancelled()) {
+            return new Outcome.Failure<>(c.cancelledError());
+        }
+        Throwable e = c.exception();
+        return e != null ? new Outcome.Failure<>(e) : new Outcome.Success<>(c.result());
     }
 }

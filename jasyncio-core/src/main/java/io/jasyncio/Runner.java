@@ -145,19 +145,13 @@ public final class Runner implements AutoCloseable {
         for (Task<?> t : remaining) {
             t.cancel();
         }
-        List<Future<?>> all = new ArrayList<>(remaining);
-        loop.runUntilComplete(new GatheringFuture<Object>(loop, castAll(all), true));
+        loop.runUntilComplete(GatheringFuture.outcomes(loop, remaining));
         for (Task<?> t : remaining) {
             if (!t.cancelled() && t.exception() != null) {
                 loop.callExceptionHandler(new ExceptionContext(
                         "unhandled exception during Asyncio.run() shutdown", t.exception(), t, null));
             }
         }
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static List<Future<?>> castAll(List<Future<?>> l) {
-        return (List) l;
     }
 
     /**
