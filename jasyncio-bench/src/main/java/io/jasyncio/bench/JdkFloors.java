@@ -5,6 +5,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
@@ -64,13 +65,7 @@ public final class JdkFloors {
             System.err.println("JdkFloors: warm-up rounds must be >= 0 and rounds >= 1, not " + warmup + " and " + rounds);
             return;
         }
-        String unit = switch (workload) {
-            case "w2" -> "ns/hop";
-            case "w4" -> "bytes/task";
-            case "w3y", "w3-virtual", "w3y-virtual" -> "ns/task";
-            default -> null;
-        };
-        if (unit == null) {
+        if (!List.of("w2", "w3y", "w4", "w3-virtual", "w3y-virtual").contains(workload)) {
             System.err.println("JdkFloors: unknown workload '" + workload + "': use w2|w3y|w4|w3-virtual|w3y-virtual");
             return;
         }
@@ -82,20 +77,43 @@ public final class JdkFloors {
                 return;
             }
         }
+        median(workload, warmup, rounds, true);
+    }
+
+    /**
+     * The floor under jasyncio's {@code workload} on {@code engine} ("continuation" or "virtual"),
+     * or null where none is measured (W1 and W3 on the continuation engine lead Kotlin anyway).
+     */
+    static String floorOf(String workload, String engine) {
+        return switch (engine + " " + workload) {
+            case "continuation w2", "continuation w3y", "continuation w4" -> workload;
+            case "virtual w3", "virtual w3y" -> workload + "-virtual";
+            default -> null;
+        };
+    }
+
+    /** Runs {@code workload}'s rounds (a GC before each) and returns their median; with print, JSON lines too. */
+    static double median(String workload, int warmup, int rounds, boolean print) throws Exception {
+        String unit = workload.equals("w2") ? "ns/hop" : workload.equals("w4") ? "bytes/task" : "ns/task";
         double[] values = new double[rounds];
         for (int r = -warmup; r < rounds; r++) {
             System.gc();
             double v = round(workload);
             if (r >= 0) {
                 values[r] = v;
-                System.out.printf(Locale.ROOT, "{\"peer\": \"jdk-floor\", \"workload\": \"%s\", \"round\": %d, \"value\": %.2f, \"unit\": \"%s\"}%n",
-                        workload, r, v, unit);
+                if (print) {
+                    System.out.printf(Locale.ROOT, "{\"peer\": \"jdk-floor\", \"workload\": \"%s\", \"round\": %d, \"value\": %.2f, \"unit\": \"%s\"}%n",
+                            workload, r, v, unit);
+                }
             }
         }
         Arrays.sort(values);
         double median = rounds % 2 == 1 ? values[rounds / 2] : (values[rounds / 2 - 1] + values[rounds / 2]) / 2;
-        System.out.printf(Locale.ROOT, "{\"peer\": \"jdk-floor\", \"workload\": \"%s\", \"median\": %.2f, \"unit\": \"%s\", \"rounds\": %d}%n",
-                workload, median, unit, rounds);
+        if (print) {
+            System.out.printf(Locale.ROOT, "{\"peer\": \"jdk-floor\", \"workload\": \"%s\", \"median\": %.2f, \"unit\": \"%s\", \"rounds\": %d}%n",
+                    workload, median, unit, rounds);
+        }
+        return median;
     }
 
     private static double round(String workload) throws Exception {

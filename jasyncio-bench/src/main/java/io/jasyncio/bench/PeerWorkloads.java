@@ -212,8 +212,9 @@ public final class PeerWorkloads {
             System.err.println("bench: the peer kit at " + kit + " is not built (run its scripts/build.sh)");
             System.exit(2);
         }
+        String engine = engine();
         System.out.printf("jasyncio %s engine beside Kotlin coroutines (peer kit %s), measured in this run, %d CPU(s)"
-                + " visible; short runs (1-2 warm-up, 3 measured rounds)%n", engine(), kit, Runtime.getRuntime().availableProcessors());
+                + " visible; short runs (1-2 warm-up, 3 measured rounds)%n", engine, kit, Runtime.getRuntime().availableProcessors());
         List<PeerComparison.Row> rows = new ArrayList<>();
         for (Map.Entry<String, String> w : PeerComparison.units().entrySet()) {
             boolean heavy = w.getKey().equals("w4") || w.getKey().equals("w5");
@@ -222,7 +223,13 @@ public final class PeerWorkloads {
             double ours = median(w.getKey(), warmup, 3, false);
             System.err.printf("bench: %s Kotlin ...%n", w.getKey());
             double peer = PeerComparison.kotlinMedian(kit, w.getKey(), warmup, 3);
-            rows.add(new PeerComparison.Row(w.getKey(), w.getValue(), ours, peer));
+            String floorWorkload = JdkFloors.floorOf(w.getKey(), engine);
+            double floor = Double.NaN;
+            if (floorWorkload != null) {
+                System.err.printf("bench: %s JDK floor ...%n", w.getKey());
+                floor = JdkFloors.median(floorWorkload, warmup, 3, false);
+            }
+            rows.add(new PeerComparison.Row(w.getKey(), w.getValue(), ours, peer, floor));
         }
         String table = PeerComparison.table(rows);
         System.out.print(table);
