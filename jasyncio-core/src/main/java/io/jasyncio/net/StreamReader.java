@@ -90,7 +90,11 @@ public final class StreamReader implements Iterable<byte[]> {
         setTransport(java.util.Objects.requireNonNull(t, "transport"));
     }
 
-    /** Appends received bytes (called by the protocol). */
+    /**
+     * Appends received bytes (called by the protocol). They are copied: the reader keeps no
+     * reference to {@code data}, which the caller may reuse at once (transports pass their one read
+     * buffer, the pipe pump its two).
+     */
     public void feedData(ByteBuffer data) {
         int n = data.remaining();
         if (n == 0) {

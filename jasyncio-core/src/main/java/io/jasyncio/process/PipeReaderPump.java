@@ -51,27 +51,33 @@ final class PipeReaderPump implements Transport, Runnable {
 
     @Override
     public void run() {
-        byte[] chunk = new byte[CHUNK];
+        // Two buffers take turns, with no copy per chunk: the loop copies a chunk out of one
+        // (feedData keeps nothing it is handed) while this thread reads the next into the other.
+        // A buffer is read into again only after the wait for the feed of the chunk it held.
+        byte[][] buffers = {new byte[CHUNK], new byte[CHUNK]};
+        int turn = 0;
         try {
             while (true) {
                 while (paused) {
                     LockSupport.park(this);
                 }
+                byte[] chunk = buffers[turn];
                 int n = in.read(chunk);
                 if (n < 0) {
                     break;
                 }
-                ByteBuffer copy = ByteBuffer.wrap(java.util.Arrays.copyOf(chunk, n));
-                if (!awaitDelivery()) {
+                if (!awaitDelivery()) { // the previous chunk, in the other buffer, has been fed
                     break;
                 }
+                ByteBuffer data = ByteBuffer.wrap(chunk, 0, n);
                 post(() -> {
                     try {
-                        reader.feedData(copy);
+                        reader.feedData(data);
                     } finally {
                         delivered.release();
                     }
                 });
+                turn ^= 1;
             }
             post(reader::feedEof);
         } catch (IOException e) {

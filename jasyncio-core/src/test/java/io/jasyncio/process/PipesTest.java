@@ -54,6 +54,64 @@ class PipesTest {
         });
     }
 
+    /** The byte at {@code i} of the patterned stream below: no two neighbouring 64 KiB chunks alike. */
+    private static byte patterned(long i) {
+        return (byte) (i * 31 + (i >>> 16) * 7);
+    }
+
+    /**
+     * Several MiB through a read pipe, in reads of every size, to a reader that lags (it yields and
+     * takes small pieces): every byte arrives once and in order, so the pump reuses a chunk of its
+     * own only once the loop has copied it out.
+     */
+    @Test
+    void aLongPatternedStreamArrivesByteForByteWhileTheReaderLags() {
+        long total = 6L << 20;
+        java.io.InputStream source = new java.io.InputStream() {
+            private long at;
+            private int call;
+
+            @Override
+            public int read() {
+                return at < total ? patterned(at++) & 0xff : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (at >= total) {
+                    return -1;
+                }
+                int n = (int) Math.min(Math.min(len, 1 + (call++ * 7919) % len), total - at); // every size up to len
+                for (int k = 0; k < n; k++) {
+                    b[off + k] = patterned(at++);
+                }
+                return n;
+            }
+        };
+        StrictLoop.run(StrictLoop.realTime(), () -> {
+            StreamReader r = Pipes.connectReadPipe(source, 16 * 1024);
+            long received = 0;
+            int reads = 0;
+            while (true) {
+                byte[] got = r.read(1 + (reads++ * 104729) % 50_000);
+                if (got.length == 0) {
+                    break;
+                }
+                for (byte b : got) {
+                    if (b != patterned(received)) {
+                        throw new AssertionError("byte " + received + " is " + b + ", not " + patterned(received));
+                    }
+                    received++;
+                }
+                if (reads % 3 == 0) {
+                    io.jasyncio.Asyncio.yieldNow(); // lag behind the pump
+                }
+            }
+            assertThat(received).isEqualTo(total);
+            return null;
+        });
+    }
+
     @Test
     void aWritePipeDeliversEverythingByWaitClosedAndClosesItsStream() {
         boolean[] closed = new boolean[1];
