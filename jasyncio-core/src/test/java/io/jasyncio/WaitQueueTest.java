@@ -28,36 +28,48 @@ class WaitQueueTest {
         }
     };
 
-    /** A task that parks once in {@code line} and records that it got through, counting pass-ons. */
-    private static Task<String> parker(WaitQueue line, String name, List<String> log, int[] passOns) {
-        return createTask(name, () -> {
-            line.park(getRunningLoop(), () -> passOns[0]++);
-            log.add(name);
-            return name;
-        });
+    /** A line under test and what its parkers did: who got through, and how many pass-ons ran. */
+    private static final class Line {
+        final WaitQueue queue = new WaitQueue("Thing.wait", OWNER);
+        final List<String> through = new ArrayList<>();
+        int passOns;
+
+        /** A task that parks once in the line, then records that it got through. */
+        Task<String> parker(String name) {
+            return createTask(name, () -> {
+                queue.park(getRunningLoop(), () -> passOns++);
+                through.add(name);
+                return name;
+            });
+        }
+
+        /** A parker that is already waiting in the line when this returns. */
+        Task<String> waiting(String name) {
+            Task<String> t = parker(name);
+            yieldNow();
+            return t;
+        }
     }
 
     @Test
     void parkedTasksAreWokenFirstInFirstOutAndCountUntilTheyRun() {
         TestLoop.run(() -> {
-            WaitQueue line = new WaitQueue("Thing.wait", OWNER);
-            List<String> log = new ArrayList<>();
-            int[] passOns = {0};
-            List<Task<String>> tasks = List.of(parker(line, "A", log, passOns), parker(line, "B", log, passOns),
-                    parker(line, "C", log, passOns));
+            Line l = new Line();
+            List<Task<String>> tasks = List.of(l.parker("A"), l.parker("B"),
+                    l.parker("C"));
             yieldNow();
-            assertThat(line.size()).isEqualTo(3);
-            assertThat(line.wakeOne()).isTrue();
-            assertThat(line.size()).as("the woken task has left the line").isEqualTo(2);
-            assertThat(line.hasWaiters()).isTrue();
-            assertThat(line.wake(5)).as("only two were left to wake").isEqualTo(2);
-            assertThat(line.size()).isZero();
-            assertThat(line.hasWaiters()).as("woken, not run yet: a newcomer must not overtake them").isTrue();
-            assertThat(line.wakeOne()).isFalse();
+            assertThat(l.queue.size()).isEqualTo(3);
+            assertThat(l.queue.wakeOne()).isTrue();
+            assertThat(l.queue.size()).as("the woken task has left the line").isEqualTo(2);
+            assertThat(l.queue.hasWaiters()).isTrue();
+            assertThat(l.queue.wake(5)).as("only two were left to wake").isEqualTo(2);
+            assertThat(l.queue.size()).isZero();
+            assertThat(l.queue.hasWaiters()).as("woken, not run yet: a newcomer must not overtake them").isTrue();
+            assertThat(l.queue.wakeOne()).isFalse();
             Asyncio.gather(tasks);
-            assertThat(log).containsExactly("A", "B", "C");
-            assertThat(line.hasWaiters()).isFalse();
-            assertThat(passOns[0]).isZero();
+            assertThat(l.through).containsExactly("A", "B", "C");
+            assertThat(l.queue.hasWaiters()).isFalse();
+            assertThat(l.passOns).isZero();
             return null;
         });
     }
@@ -65,20 +77,18 @@ class WaitQueueTest {
     @Test
     void aWaiterCancelledBeforeItsWakeUpLeavesTheLineAndPassesNothingOn() {
         TestLoop.run(() -> {
-            WaitQueue line = new WaitQueue("Thing.wait", OWNER);
-            List<String> log = new ArrayList<>();
-            int[] passOns = {0};
-            Task<String> a = parker(line, "A", log, passOns);
-            Task<String> b = parker(line, "B", log, passOns);
+            Line l = new Line();
+            Task<String> a = l.parker("A");
+            Task<String> b = l.parker("B");
             yieldNow();
             a.cancel("go away");
-            assertThat(line.size()).as("A left the line at once").isEqualTo(1);
-            assertThat(line.wakeOne()).as("the wake-up goes to B").isTrue();
+            assertThat(l.queue.size()).as("A left the line at once").isEqualTo(1);
+            assertThat(l.queue.wakeOne()).as("the wake-up goes to B").isTrue();
             assertThatThrownBy(a::await).isInstanceOf(CancelledError.class).hasMessage("go away");
             assertThat(b.await()).isEqualTo("B");
-            assertThat(log).containsExactly("B");
-            assertThat(passOns[0]).isZero();
-            assertThat(line.hasWaiters()).isFalse();
+            assertThat(l.through).containsExactly("B");
+            assertThat(l.passOns).isZero();
+            assertThat(l.queue.hasWaiters()).isFalse();
             return null;
         });
     }
@@ -86,17 +96,14 @@ class WaitQueueTest {
     @Test
     void aWaiterCancelledAfterItsWakeUpPassesItOnOnceAndThrows() {
         TestLoop.run(() -> {
-            WaitQueue line = new WaitQueue("Thing.wait", OWNER);
-            List<String> log = new ArrayList<>();
-            int[] passOns = {0};
-            Task<String> a = parker(line, "A", log, passOns);
-            yieldNow();
-            line.wakeOne();
+            Line l = new Line();
+            Task<String> a = l.waiting("A");
+            l.queue.wakeOne();
             a.cancel("too late");
             assertThatThrownBy(a::await).isInstanceOf(CancelledError.class).hasMessage("too late");
-            assertThat(passOns[0]).as("the wake-up it will not use is handed on").isEqualTo(1);
-            assertThat(log).isEmpty();
-            assertThat(line.hasWaiters()).as("no longer counted as woken").isFalse();
+            assertThat(l.passOns).as("the wake-up it will not use is handed on").isEqualTo(1);
+            assertThat(l.through).isEmpty();
+            assertThat(l.queue.hasWaiters()).as("no longer counted as woken").isFalse();
             return null;
         });
     }
@@ -104,16 +111,13 @@ class WaitQueueTest {
     @Test
     void aWokenWaiterWhoseCancellationIsTakenBackBeforeItRunsUsesItsWakeUp() {
         TestLoop.run(() -> {
-            WaitQueue line = new WaitQueue("Thing.wait", OWNER);
-            List<String> log = new ArrayList<>();
-            int[] passOns = {0};
-            Task<String> a = parker(line, "A", log, passOns);
-            yieldNow();
-            line.wakeOne();
+            Line l = new Line();
+            Task<String> a = l.waiting("A");
+            l.queue.wakeOne();
             a.cancel();
             a.uncancel(); // rule (c) of Task: not yet handed on, so dropped
             assertThat(a.await()).isEqualTo("A");
-            assertThat(passOns[0]).isZero();
+            assertThat(l.passOns).isZero();
             return null;
         });
     }
@@ -121,16 +125,13 @@ class WaitQueueTest {
     @Test
     void aWaiterTakenOutOfTheLineStaysCancelledWhenItsCancellationIsTakenBack() {
         TestLoop.run(() -> {
-            WaitQueue line = new WaitQueue("Thing.wait", OWNER);
-            List<String> log = new ArrayList<>();
-            int[] passOns = {0};
-            Task<String> a = parker(line, "A", log, passOns);
-            yieldNow();
+            Line l = new Line();
+            Task<String> a = l.waiting("A");
             a.cancel();
             a.uncancel(); // too late: the cancellation has taken A out of the line (asyncio: its waiter future is cancelled)
-            assertThat(line.size()).isZero();
+            assertThat(l.queue.size()).isZero();
             assertThatThrownBy(a::await).isInstanceOf(CancelledError.class);
-            assertThat(passOns[0]).isZero();
+            assertThat(l.passOns).isZero();
             return null;
         });
     }
@@ -138,25 +139,24 @@ class WaitQueueTest {
     @Test
     void aTaskWithACancellationOnItsWayDoesNotJoinTheLineAndLetsTheLoopTurnOnce() {
         TestLoop.run(() -> {
-            WaitQueue line = new WaitQueue("Thing.wait", OWNER);
-            List<String> log = new ArrayList<>();
+            Line l = new Line();
             Task<Void> other = createTask(() -> {
-                log.add("other ran");
+                l.through.add("other ran");
                 return null;
             });
             Task<Void> a = createTask(() -> {
                 currentTask().cancel("self");
                 try {
-                    line.park(getRunningLoop());
+                    l.queue.park(getRunningLoop());
                 } finally {
-                    log.add("A threw, line size " + line.size());
+                    l.through.add("A threw, line size " + l.queue.size());
                 }
                 return null;
             });
             assertThatThrownBy(a::await).isInstanceOf(CancelledError.class).hasMessage("self");
             other.await();
-            assertThat(log).containsExactly("other ran", "A threw, line size 0");
-            assertThat(line.hasWaiters()).isFalse();
+            assertThat(l.through).containsExactly("other ran", "A threw, line size 0");
+            assertThat(l.queue.hasWaiters()).isFalse();
             return null;
         });
     }
@@ -164,27 +164,24 @@ class WaitQueueTest {
     @Test
     void joinedFuturesAndParkedTasksShareOneFirstInFirstOutLine() {
         TestLoop.run(() -> {
-            WaitQueue line = new WaitQueue("Thing.wait", OWNER);
-            List<String> log = new ArrayList<>();
-            int[] passOns = {0};
-            Task<String> a = parker(line, "A", log, passOns);
+            Line l = new Line();
+            Task<String> a = l.waiting("A");
+            Future<Void> joined = l.queue.join(getRunningLoop());
+            Task<String> b = l.parker("B");
             yieldNow();
-            Future<Void> joined = line.join(getRunningLoop());
-            Task<String> b = parker(line, "B", log, passOns);
-            yieldNow();
-            assertThat(line.size()).isEqualTo(3);
-            line.wakeOne();
+            assertThat(l.queue.size()).isEqualTo(3);
+            l.queue.wakeOne();
             assertThat(joined.done()).as("A was first").isFalse();
-            line.wakeOne();
+            l.queue.wakeOne();
             assertThat(joined.done()).isTrue();
-            assertThat(line.leave(joined)).as("the joined waiter holds a wake-up").isTrue();
-            assertThat(line.size()).isEqualTo(1);
-            Future<Void> cancelledJoin = line.join(getRunningLoop());
-            assertThat(line.leave(cancelledJoin)).as("left before any wake-up").isFalse();
-            line.wakeAll();
+            assertThat(l.queue.leave(joined)).as("the joined waiter holds a wake-up").isTrue();
+            assertThat(l.queue.size()).isEqualTo(1);
+            Future<Void> cancelledJoin = l.queue.join(getRunningLoop());
+            assertThat(l.queue.leave(cancelledJoin)).as("left before any wake-up").isFalse();
+            l.queue.wakeAll();
             assertThat(a.await()).isEqualTo("A");
             assertThat(b.await()).isEqualTo("B");
-            assertThat(log).containsExactly("A", "B");
+            assertThat(l.through).containsExactly("A", "B");
             return null;
         });
     }
@@ -192,11 +189,10 @@ class WaitQueueTest {
     @Test
     void aParkedTaskIsDescribedByItsLine() {
         TestLoop.run(() -> {
-            WaitQueue line = new WaitQueue("Thing.wait", OWNER);
-            Task<String> a = parker(line, "A", new ArrayList<>(), new int[1]);
-            yieldNow();
+            Line l = new Line();
+            Task<String> a = l.waiting("A");
             assertThat(a.toString()).contains("awaiting=Thing.wait on Thing[1]");
-            line.wakeOne();
+            l.queue.wakeOne();
             assertThat(a.toString()).as("woken: it waits on nothing").doesNotContain("awaiting=");
             a.await();
             return null;
