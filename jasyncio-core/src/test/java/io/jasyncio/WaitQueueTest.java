@@ -75,6 +75,34 @@ class WaitQueueTest {
     }
 
     @Test
+    void theOrderHoldsAsWaitersComeAndGoFromEitherEnd() {
+        TestLoop.run(() -> {
+            Line l = new Line();
+            Task<String> a = l.waiting("A");
+            Task<String> b = l.waiting("B");
+            Task<String> c = l.waiting("C");
+            a.cancel(); // the first leaves: B is first now
+            yieldNow();
+            Task<String> d = l.waiting("D");
+            c.cancel(); // one from the middle
+            yieldNow();
+            assertThat(l.queue.size()).isEqualTo(2);
+            assertThat(l.queue.wakeOne()).isTrue();
+            b.await();
+            Task<String> e = l.waiting("E");
+            l.queue.wakeAll();
+            Asyncio.gather(d, e);
+            assertThat(l.through).containsExactly("B", "D", "E");
+            assertThat(l.queue.hasWaiters()).isFalse();
+            Task<String> f = l.waiting("F"); // alone again after the others
+            assertThat(l.queue.size()).isEqualTo(1);
+            l.queue.wakeOne();
+            assertThat(f.await()).isEqualTo("F");
+            return null;
+        });
+    }
+
+    @Test
     void aWaiterCancelledBeforeItsWakeUpLeavesTheLineAndPassesNothingOn() {
         TestLoop.run(() -> {
             Line l = new Line();

@@ -65,8 +65,13 @@ public final class WaitQueue {
 
     private final String action;
     private final Object owner;
-    /** The waiters, first woken first: parked tasks and joined futures (implementation notes). */
-    private ArrayDeque<Future<?>> line;
+    /**
+     * The waiters, first woken first: parked tasks and joined futures (implementation notes). The
+     * first is held in a field of its own and the others in a deque made when a second one comes, so
+     * a primitive that never has two waiters at once never makes a deque (about 110 B kept).
+     */
+    private Future<?> first;
+    private ArrayDeque<Future<?>> rest;
     private int woken;
 
     /** Called once, by Task's class initialiser. */
@@ -109,13 +114,12 @@ public final class WaitQueue {
         if (tasks.cancellationOnItsWay(task)) {
             tasks.yieldToLoop(task); // throws
         }
-        ArrayDeque<Future<?>> l = line();
-        l.addLast(task);
+        add(task);
         boolean wokenHere;
         try {
             wokenHere = tasks.suspendInLine(task, this);
         } catch (Throwable suspensionFailed) { // a pinned strand: it never left the line
-            l.remove(task);
+            remove(task);
             throw suspensionFailed;
         }
         if (wokenHere) {
@@ -129,7 +133,7 @@ public final class WaitQueue {
 
     /** Task.cancel of {@code task}, parked in this line and not woken: it leaves the line. */
     public void cancelled(Task<?> task) {
-        line.remove(task);
+        remove(task);
     }
 
     /** What a task parked here waits for: "action on owner" (see {@link LabelledFuture}). */
@@ -137,12 +141,50 @@ public final class WaitQueue {
         return LabelledFuture.describe(action, owner);
     }
 
-    private ArrayDeque<Future<?>> line() {
-        ArrayDeque<Future<?>> l = line;
-        if (l == null) {
-            line = l = new ArrayDeque<>();
+    private void add(Future<?> waiter) {
+        if (first == null) {
+            first = waiter;
+        } else {
+            if (rest == null) {
+                rest = new ArrayDeque<>();
+            }
+            rest.addLast(waiter);
         }
-        return l;
+    }
+
+    private Future<?> pollFirst() {
+        Future<?> w = first;
+        if (w != null) {
+            first = rest == null ? null : rest.pollFirst();
+        }
+        return w;
+    }
+
+    private void remove(Future<?> waiter) {
+        if (first == waiter) {
+            pollFirst();
+        } else if (rest != null) {
+            rest.remove(waiter);
+        }
+    }
+
+    /** How many waiters in line are still WAITING (not done), counted up to {@code limit}. */
+    private int countWaiting(int limit) {
+        int n = 0;
+        if (first != null && !first.done()) {
+            n++;
+        }
+        if (rest != null) {
+            for (Future<?> w : rest) {
+                if (n >= limit) {
+                    break;
+                }
+                if (!w.done()) {
+                    n++;
+                }
+            }
+        }
+        return Math.min(n, limit);
     }
 
     /**
@@ -152,7 +194,7 @@ public final class WaitQueue {
      */
     public Future<Void> join(EventLoop loop) {
         Future<Void> waiter = new LabelledFuture<>(loop, action, owner);
-        line().addLast(waiter);
+        add(waiter);
         return waiter;
     }
 
@@ -166,20 +208,15 @@ public final class WaitQueue {
             woken--;
             return true;
         }
-        if (line != null) {
-            line.remove(waiter);
-        }
+        remove(waiter);
         waiter.cancel();
         return false;
     }
 
     /** Wakes the first waiting task; false if none waits. */
     public boolean wakeOne() {
-        if (line == null) {
-            return false;
-        }
         Future<?> w;
-        while ((w = line.pollFirst()) != null) {
+        while ((w = pollFirst()) != null) {
             if (w instanceof Task<?> task) {
                 tasks.wake(task);
                 woken++;
@@ -211,30 +248,12 @@ public final class WaitQueue {
 
     /** True while a task waits or was woken and has not run yet. */
     public boolean hasWaiters() {
-        if (woken > 0) {
-            return true;
-        }
-        if (line != null) {
-            for (Future<?> w : line) {
-                if (!w.done()) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return woken > 0 || countWaiting(1) > 0;
     }
 
     /** Tasks waiting now (not yet woken). */
     public int size() {
-        int n = 0;
-        if (line != null) {
-            for (Future<?> w : line) {
-                if (!w.done()) {
-                    n++;
-                }
-            }
-        }
-        return n;
+        return countWaiting(Integer.MAX_VALUE);
     }
 
     @Override
