@@ -263,6 +263,9 @@ public final class EventLoop implements AutoCloseable {
             }
             RUNNING.remove();
             thread = null;
+            if (lastStarted == this) {
+                lastStarted = null; // keep no stopped loop reachable (racing a start elsewhere only costs it the fast path)
+            }
         }
     }
 

@@ -21,9 +21,9 @@ import java.util.Objects;
  * </pre>
  * Invariants: (1) a task is resumed only from NEW or PARKED, so a stale or duplicate wake-up is
  * harmless; (2) while PARKED it waits on at most one future, one sleep timer or one
- * {@link WaitQueue} line ({@code waitingFor}), or it is in the loop's ready queue; (3) the loop holds every task that is not done (asyncio keeps
- * only weak references, so an unreferenced pending task could vanish, cpython gh-88831; here it
- * cannot).
+ * {@link WaitQueue} line ({@code waitingFor}), or it is in the loop's ready queue; (3) the loop
+ * holds every task that is not done (asyncio keeps only weak references, so an unreferenced pending
+ * task could vanish, cpython gh-88831; here it cannot).
  *
  * <h2>Cancellation</h2>
  * {@link #cancel(String)} follows asyncio 3.11+: it counts a request ({@link #cancelling()}) and
@@ -38,9 +38,9 @@ import java.util.Objects;
  *             | or its future could not be cancelled        | without suspending if it is already woken
  *             | (already done, or shielded)                 |
  *  VIA_FUTURE | parked on a future that cancel() cancelled | the future is cancelled; the task wakes and throws
- *  VIA_WAKEUP | parked in sleep() or in a WaitQueue, or     | the timer is removed (it leaves the line), a
- *             | AT_NEXT met a sleep, a yield or a WaitQueue | wake-up is queued; it throws when it resumes
- *             |                                             | (one loop turn later, as asyncio)
+ *  VIA_WAKEUP | parked in sleep() or in a WaitQueue, or     | the timer is removed or the task leaves the
+ *             | AT_NEXT met a sleep, a yield or a WaitQueue | line, a wake-up is queued; it throws when it
+ *             |                                             | resumes (one loop turn later, as asyncio)
  *  PROPAGATING| (transient, inside cancel()) parked on a    | becomes VIA_FUTURE or AT_NEXT before cancel()
  *             | future whose cancel() is still running      | returns; see the await cycle below
  * </pre>
