@@ -3,7 +3,6 @@ package io.jasyncio.bench;
 import io.jasyncio.LoopOptions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -73,9 +72,7 @@ public final class HookCost {
     }
 
     static double median(List<Double> values) {
-        double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
-        Arrays.sort(v);
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        return Rounds.median(values.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     /** Medians per workload and configuration, rounds interleaved. */

@@ -6,7 +6,6 @@ import java.lang.invoke.MethodType;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
 
@@ -92,28 +91,10 @@ public final class JdkFloors {
         };
     }
 
-    /** Runs {@code workload}'s rounds (a GC before each) and returns their median; with print, JSON lines too. */
+    /** Runs {@code workload}'s rounds ({@link Rounds}) and returns their median; with print, JSON lines too. */
     static double median(String workload, int warmup, int rounds, boolean print) throws Exception {
         String unit = workload.equals("w2") ? "ns/hop" : workload.equals("w4") ? "bytes/task" : "ns/task";
-        double[] values = new double[rounds];
-        for (int r = -warmup; r < rounds; r++) {
-            System.gc();
-            double v = round(workload);
-            if (r >= 0) {
-                values[r] = v;
-                if (print) {
-                    System.out.printf(Locale.ROOT, "{\"peer\": \"jdk-floor\", \"workload\": \"%s\", \"round\": %d, \"value\": %.2f, \"unit\": \"%s\"}%n",
-                            workload, r, v, unit);
-                }
-            }
-        }
-        Arrays.sort(values);
-        double median = rounds % 2 == 1 ? values[rounds / 2] : (values[rounds / 2 - 1] + values[rounds / 2]) / 2;
-        if (print) {
-            System.out.printf(Locale.ROOT, "{\"peer\": \"jdk-floor\", \"workload\": \"%s\", \"median\": %.2f, \"unit\": \"%s\", \"rounds\": %d}%n",
-                    workload, median, unit, rounds);
-        }
-        return median;
+        return Rounds.median("jdk-floor", workload, warmup, rounds, print, () -> new PeerWorkloads.Figure(round(workload), unit));
     }
 
     private static double round(String workload) throws Exception {

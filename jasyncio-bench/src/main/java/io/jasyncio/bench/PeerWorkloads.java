@@ -11,7 +11,6 @@ import io.jasyncio.LoopOptions;
 import io.jasyncio.Queue;
 import io.jasyncio.Task;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -168,29 +167,8 @@ public final class PeerWorkloads {
         };
     }
 
-    static double median(String workload, int warmup, int rounds, boolean print) {
-        for (int i = 0; i < warmup; i++) {
-            once(workload);
-        }
-        double[] vals = new double[rounds];
-        String unit = "";
-        for (int r = 0; r < rounds; r++) {
-            System.gc();
-            Figure f = once(workload);
-            vals[r] = f.value();
-            unit = f.unit();
-            if (print) {
-                System.out.printf(Locale.ROOT, "{\"peer\": \"jasyncio-%s\", \"workload\": \"%s\", \"round\": %d, \"value\": %.2f, \"unit\": \"%s\"}%n",
-                        engine(), workload, r, f.value(), f.unit());
-            }
-        }
-        Arrays.sort(vals);
-        double med = rounds % 2 == 1 ? vals[rounds / 2] : (vals[rounds / 2 - 1] + vals[rounds / 2]) / 2;
-        if (print) {
-            System.out.printf(Locale.ROOT, "{\"peer\": \"jasyncio-%s\", \"workload\": \"%s\", \"median\": %.2f, \"unit\": \"%s\", \"rounds\": %d}%n",
-                    engine(), workload, med, unit, rounds);
-        }
-        return med;
+    static double median(String workload, int warmup, int rounds, boolean print) throws Exception {
+        return Rounds.median("jasyncio-" + engine(), workload, warmup, rounds, print, () -> once(workload));
     }
 
     static String engine() {

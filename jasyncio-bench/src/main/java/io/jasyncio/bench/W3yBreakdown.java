@@ -10,7 +10,6 @@ import io.jasyncio.Event;
 import io.jasyncio.LoopOptions;
 import io.jasyncio.Task;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -66,9 +65,8 @@ public final class W3yBreakdown {
             }
         }
         for (int v = 0; v < VARIANTS.size(); v++) {
-            Arrays.sort(figures[v]);
             System.out.printf(Locale.ROOT, "{\"workload\": \"w3y-breakdown\", \"variant\": \"%s\", \"median\": %.2f, \"unit\": \"ns/task\", \"rounds\": %d}%n",
-                    VARIANTS.get(v), figures[v][rounds / 2], rounds);
+                    VARIANTS.get(v), Rounds.median(figures[v]), rounds);
         }
     }
 
