@@ -102,8 +102,8 @@ public final class JdkFloors {
             case "w2" -> pingPong();
             case "w3y" -> spawnYieldResume();
             case "w4" -> parkedBytes();
-            case "w3-virtual" -> onVirtualLoop(JdkFloors::virtualStartAndEnd);
-            default -> onVirtualLoop(JdkFloors::virtualStartYieldAndEnd);
+            case "w3-virtual" -> onVirtualLoop(() -> virtualTasks(false));
+            default -> onVirtualLoop(() -> virtualTasks(true));
         };
     }
 
@@ -284,14 +284,6 @@ public final class JdkFloors {
         while (!loopsTurn) {
             LockSupport.park();
         }
-    }
-
-    private static double virtualStartAndEnd() {
-        return virtualTasks(false);
-    }
-
-    private static double virtualStartYieldAndEnd() {
-        return virtualTasks(true);
     }
 
     private static double virtualTasks(boolean yieldOnce) {
