@@ -2,6 +2,7 @@ package io.jasyncio;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The future behind {@link Asyncio#gather} and {@link Asyncio#gatherSettled}: asyncio's
@@ -34,8 +35,9 @@ final class GatheringFuture<R> extends Future<List<R>> {
             finishResult(List.of());
             return;
         }
+        Consumer<Future<?>> onChildDone = this::childDone; // one callback for all children, not one per child
         for (Future<?> child : children) {
-            child.addDoneCallback(this::childDone);
+            child.addDoneCallback(onChildDone);
         }
     }
 
