@@ -243,6 +243,57 @@ class EventLoopTest {
         }
     }
 
+    /**
+     * stop() ends the run after the callbacks of the current turn (asyncio); a task that yields after
+     * calling it takes its next step in the next run, even when nothing else is ready (the yield
+     * that may skip a turn must not skip the stop).
+     */
+    @Test
+    void aTaskThatYieldsAfterStopResumesOnlyInTheNextRun() {
+        try (EventLoop loop = newLoop()) {
+            List<String> steps = new ArrayList<>();
+            loop.createTask(() -> {
+                steps.add("before");
+                loop.stop();
+                Asyncio.yieldNow();
+                steps.add("after");
+                return null;
+            });
+            loop.runForever();
+            assertThat(steps).containsExactly("before");
+            loop.stop();
+            loop.runForever();
+            assertThat(steps).containsExactly("before", "after");
+        }
+    }
+
+    /**
+     * A task that keeps yielding while nothing else is ready continues without loop turns; it must
+     * still let a timer that falls due and a callback from another thread run.
+     */
+    @Test
+    void aTaskThatKeepsYieldingStillLetsDueTimersAndThreadsafeCallbacksRun() throws Exception {
+        try (EventLoop loop = new EventLoop(LoopOptions.defaults().withHandleSigint(false))) {
+            boolean[] timerRan = {false}, callbackRan = {false};
+            long yields = loop.runUntilComplete(() -> {
+                long n = 0;
+                loop.callLater(0.01, () -> timerRan[0] = true);
+                while (!timerRan[0]) {
+                    Asyncio.yieldNow();
+                    n++;
+                }
+                Thread other = Thread.ofPlatform().start(() -> loop.callSoonThreadsafe(() -> callbackRan[0] = true));
+                while (!callbackRan[0]) {
+                    Asyncio.yieldNow();
+                    n++;
+                }
+                other.join();
+                return n;
+            });
+            assertThat(yields).as("the task kept yielding meanwhile").isPositive();
+        }
+    }
+
     @Test
     void closedLoopRefusesWorkAndCloseIsIdempotent() {
         EventLoop loop = newLoop();
