@@ -10,7 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The JDK's own cost under W2, W3y and W4 and under the virtual-thread engine's W3 and W3y, with
+ * The JDK's own cost under W2, W3, W3y and W4 and under the virtual-thread engine's W3 and W3y, with
  * nothing of jasyncio: what the mechanism jasyncio is built on costs by itself, so that a figure of
  * jasyncio's can be split into the JDK's part and ours, and a goal below the JDK's part is known to
  * be out of reach for a stackful design (issue 17). Each workload does what the jasyncio workload of
@@ -18,8 +18,9 @@ import java.util.concurrent.locks.LockSupport;
  * <ul>
  *   <li>{@code w2}: two {@code jdk.internal.vm.Continuation}s pass an int back and forth, an
  *       {@code ArrayDeque} as the scheduler (ns per hop);</li>
- *   <li>{@code w3y}: 100,000 continuations made, each run until it yields once, then run to its end
- *       (ns per task);</li>
+ *   <li>{@code w3}: 100,000 continuations made and each run to its end (ns per task);</li>
+ *   <li>{@code w3y}: the same, each run until it yields once, then run to its end (ns per task);
+ *       {@code w3y} less {@code w3} is what one suspension and resumption costs the JDK;</li>
  *   <li>{@code w4}: 100,000 continuations parked in a yield, heap per continuation after a GC
  *       (bytes per task: the {@code Continuation} and its stack chunk);</li>
  *   <li>{@code w3-virtual}: a virtual thread as the loop starts one virtual thread per task and
@@ -53,7 +54,7 @@ public final class JdkFloors {
     public static void main(String[] args) throws Exception {
         if (args.length == 0 || args[0].equals("--help")) {
             System.out.println("usage: JdkFloors WORKLOAD [warm-up rounds, default 5] [rounds, default 10]"
-                    + "   (WORKLOAD = w2|w3y|w4|w3-virtual|w3y-virtual)");
+                    + "   (WORKLOAD = w2|w3|w3y|w4|w3-virtual|w3y-virtual)");
             System.out.println("The JDK's own cost under the jasyncio workload of the same name, with nothing of jasyncio.");
             return;
         }
@@ -64,8 +65,8 @@ public final class JdkFloors {
             System.err.println("JdkFloors: warm-up rounds must be >= 0 and rounds >= 1, not " + warmup + " and " + rounds);
             return;
         }
-        if (!List.of("w2", "w3y", "w4", "w3-virtual", "w3y-virtual").contains(workload)) {
-            System.err.println("JdkFloors: unknown workload '" + workload + "': use w2|w3y|w4|w3-virtual|w3y-virtual");
+        if (!List.of("w2", "w3", "w3y", "w4", "w3-virtual", "w3y-virtual").contains(workload)) {
+            System.err.println("JdkFloors: unknown workload '" + workload + "': use w2|w3|w3y|w4|w3-virtual|w3y-virtual");
             return;
         }
         if (!workload.endsWith("-virtual")) {
@@ -81,11 +82,11 @@ public final class JdkFloors {
 
     /**
      * The floor under jasyncio's {@code workload} on {@code engine} ("continuation" or "virtual"),
-     * or null where none is measured (W1 and W3 on the continuation engine lead Kotlin anyway).
+     * or null where none is measured (W1 on the continuation engine leads Kotlin anyway).
      */
     static String floorOf(String workload, String engine) {
         return switch (engine + " " + workload) {
-            case "continuation w2", "continuation w3y", "continuation w4" -> workload;
+            case "continuation w2", "continuation w3", "continuation w3y", "continuation w4" -> workload;
             case "virtual w3", "virtual w3y" -> workload + "-virtual";
             default -> null;
         };
@@ -100,7 +101,8 @@ public final class JdkFloors {
     private static double round(String workload) throws Exception {
         return switch (workload) {
             case "w2" -> pingPong();
-            case "w3y" -> spawnYieldResume();
+            case "w3" -> spawnAndRun(false);
+            case "w3y" -> spawnAndRun(true);
             case "w4" -> parkedBytes();
             case "w3-virtual" -> onVirtualLoop(() -> virtualTasks(false));
             default -> onVirtualLoop(() -> virtualTasks(true));
@@ -200,13 +202,14 @@ public final class JdkFloors {
         box += n;
     }
 
-    private static double spawnYieldResume() {
+    /** w3 and w3y: TASKS continuations made, queued and run to their ends, each yielding once first with {@code yieldOnce}. */
+    private static double spawnAndRun(boolean yieldOnce) {
         long t0 = System.nanoTime();
         ArrayDeque<Object> ready = new ArrayDeque<>(TASKS);
         Object[] all = new Object[TASKS]; // held to the end, as W3y's list of tasks holds them
         for (int i = 0; i < TASKS; i++) {
             int n = i;
-            all[i] = newContinuation(() -> yieldOnceThenAdd(n));
+            all[i] = newContinuation(yieldOnce ? () -> yieldOnceThenAdd(n) : () -> box += n);
             ready.add(all[i]);
         }
         schedule(ready);

@@ -18,7 +18,8 @@ import java.util.Locale;
  * drift hits all four alike; compare the differences, not the figures of separate runs):
  * <ol>
  *   <li>{@code no-yield}: 100,000 tasks that return at once, the last one setting an Event the
- *       main task waits on: creating, stepping and finishing a task;</li>
+ *       main task waits on: creating, stepping and finishing a task (the JDK's part is
+ *       {@code JdkFloors w3});</li>
  *   <li>{@code yield}: the same with one {@code yieldNow()} first: plus the suspension and the
  *       second step (the JDK's part is {@code JdkFloors w3y});</li>
  *   <li>{@code done-callbacks}: the tasks of 2 with a done callback each instead of the Event: plus

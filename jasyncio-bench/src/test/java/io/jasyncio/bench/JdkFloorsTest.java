@@ -33,6 +33,7 @@ class JdkFloorsTest {
     void theContinuationFloorsMeasureTimeAndBytes() throws Exception {
         assumeTrue(continuationsExported(), "needs --add-exports=java.base/jdk.internal.vm (the continuation engine's run)");
         assertThat(JdkFloors.median("w2", 0, 1, false)).isPositive();
+        assertThat(JdkFloors.median("w3", 0, 1, false)).isPositive();
         assertThat(JdkFloors.median("w3y", 0, 1, false)).isPositive();
         assertThat(JdkFloors.median("w4", 0, 1, false)).as("bytes of a parked continuation").isGreaterThan(48);
     }
@@ -40,6 +41,7 @@ class JdkFloorsTest {
     @Test
     void eachEngineHasAFloorWhereOneIsMeasured() {
         assertThat(JdkFloors.floorOf("w2", "continuation")).isEqualTo("w2");
+        assertThat(JdkFloors.floorOf("w3", "continuation")).isEqualTo("w3");
         assertThat(JdkFloors.floorOf("w3y", "continuation")).isEqualTo("w3y");
         assertThat(JdkFloors.floorOf("w4", "continuation")).isEqualTo("w4");
         assertThat(JdkFloors.floorOf("w3", "virtual")).isEqualTo("w3-virtual");
