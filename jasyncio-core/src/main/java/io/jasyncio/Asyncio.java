@@ -178,7 +178,8 @@ public final class Asyncio {
 
     /**
      * Lets every other ready task and callback run once, then continues: asyncio's
-     * {@code sleep(0)}. When nothing else is ready and no timer is due it continues at once.
+     * {@code sleep(0)}. When nothing else is ready, no timer is due and the loop is not stopping,
+     * it continues at once, with no loop turn (one every 64 yields while channels are watched).
      * Cancellation: a pending cancellation is thrown here.
      */
     public static void yieldNow() {
