@@ -294,6 +294,25 @@ class EventLoopTest {
         }
     }
 
+    /**
+     * A task that keeps yielding with nothing else ready takes no loop turns, so it must still drop
+     * the timers it cancels, as a turn would: a timeout around work that never suspends arms and
+     * cancels one each time.
+     */
+    @Test
+    void cancelledTimersDoNotPileUpWhileATaskKeepsYielding() {
+        try (EventLoop loop = newLoop()) {
+            int entries = loop.runUntilComplete(() -> {
+                for (int i = 0; i < 10_000; i++) {
+                    loop.callLater(Duration.ofHours(1), () -> { }).cancel();
+                    Asyncio.yieldNow();
+                }
+                return loop.pendingTimerEntries(); // no turn has run since the loop started this task
+            });
+            assertThat(entries).isLessThan(200);
+        }
+    }
+
     @Test
     void closedLoopRefusesWorkAndCloseIsIdempotent() {
         EventLoop loop = newLoop();
