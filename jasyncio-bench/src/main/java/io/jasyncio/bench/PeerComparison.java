@@ -85,7 +85,7 @@ final class PeerComparison {
                 + "|---|---|---|---|---|---|\n");
         for (Row r : rows) {
             sb.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %s | %s | %s |%n", r.workload(), r.unit(), r.jasyncio(),
-                    figure(r.peer(), "%.1f"), Double.isNaN(r.peer()) ? "-" : String.format(Locale.ROOT, "%.2f", r.ratio()),
+                    figure(r.peer(), "%.1f"), figure(r.ratio(), "%.2f"), // no peer figure: a NaN ratio
                     figure(r.floor(), "%.1f")));
         }
         return sb.append("\nJDK floor: the same workload on the bare mechanism jasyncio's engine is built on, nothing of"
